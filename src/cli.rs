@@ -1,0 +1,283 @@
+//! The command line: parses options, runs the pipeline, reports problems
+//! on stderr and chooses the exit status.
+
+use crate::config::{self, Overrides, Settings};
+use crate::pipeline::{self, Prepared};
+use crate::render::Format;
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Print a line, ignoring a closed pipe (`feedsmith check 2>&1 | head`)
+/// instead of panicking.
+macro_rules! say {
+    ($stream:expr, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!($stream, $($arg)*);
+    }};
+}
+
+/// Exit status: some article files had errors and were skipped.
+pub const EXIT_ARTICLE_ERRORS: u8 = 1;
+/// Exit status: nothing could be done and nothing was written.
+pub const EXIT_FATAL: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "feedsmith",
+    version,
+    about = "Builds RSS 2.0 and Atom 1.0 feeds, overall and per topic, from a folder of front-matter articles"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the feeds into the out folder.
+    #[command(
+        after_help = "Example:\n  feedsmith build --content content --out feeds --base-url https://example.com/feeds/ --now 2024-05-01T00:00:00Z\n\nExit status: 0 no errors (warnings allowed), 1 some article files had errors and were skipped, 2 nothing could be done."
+    )]
+    Build(BuildArgs),
+    /// Parse and select everything and report every problem; write nothing.
+    #[command(
+        after_help = "Example:\n  feedsmith check --content content\n\nExit status: 0 no errors, 1 some article files have errors, 2 nothing could be checked."
+    )]
+    Check(InputArgs),
+    /// List the topics: slug, name, number of articles, newest date, feed URLs.
+    #[command(after_help = "Example:\n  feedsmith topics --base-url https://example.com/feeds/")]
+    Topics(InputArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder the feeds are written to.
+    #[arg(long, value_name = "DIR", default_value = "feeds")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Folder of articles.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+    /// Config file (optional unless given).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// URL where the out folder is served; overrides `base_url` in the config.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include drafts (`published: false`).
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles published after now.
+    #[arg(long)]
+    pub future: bool,
+    /// The current time, for reproducible runs (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+    /// Print only warnings and errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also list every file passed over or left out, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 date-time such as 2024-05-01T00:00:00Z: {e}"))
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match &cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Topics(args) => topics(args),
+    };
+    ExitCode::from(status)
+}
+
+fn fatal(message: impl std::fmt::Display) -> u8 {
+    say!(std::io::stderr(), "{message}");
+    EXIT_FATAL
+}
+
+fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
+    let (path, explicit) = match &args.config {
+        Some(path) => (path.clone(), true),
+        None => (PathBuf::from("feedsmith.yaml"), false),
+    };
+    let file = config::read(&path, explicit)?;
+    let overrides = Overrides {
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        future: args.future,
+        now: args.now,
+    };
+    Settings::new(file, overrides, Utc::now())
+}
+
+/// Load and select, printing every problem; `Err` holds the exit status.
+fn prepare(args: &InputArgs) -> Result<(Settings, Prepared), u8> {
+    let settings = settings(args).map_err(fatal)?;
+    let prepared =
+        pipeline::prepare(&args.content, &settings).map_err(|e| fatal(format!("error: {e}")))?;
+    for diagnostic in &prepared.diagnostics {
+        say!(std::io::stderr(), "{diagnostic}");
+    }
+    if args.verbose {
+        for (path, why) in &prepared.loaded.passed_over {
+            say!(std::io::stderr(), "{path}: passed over: {why}");
+        }
+        for (path, why) in &prepared.selection.left_out {
+            say!(std::io::stderr(), "{path}: left out: {why}");
+        }
+    }
+    Ok((settings, prepared))
+}
+
+fn status_of(prepared: &Prepared) -> u8 {
+    if prepared.loaded.error_files > 0 {
+        EXIT_ARTICLE_ERRORS
+    } else {
+        0
+    }
+}
+
+fn summary(prepared: &Prepared) -> String {
+    let c = &prepared.selection.counts;
+    format!(
+        "{} articles read, {} in feeds; left out: {} drafts, {} future, {} below min_quality, {} duplicates, {} with errors",
+        prepared.articles_read(),
+        c.in_feeds,
+        c.drafts,
+        c.future,
+        c.low_quality,
+        c.duplicates,
+        prepared.loaded.error_files
+    )
+}
+
+fn build(args: &BuildArgs) -> u8 {
+    let (settings, prepared) = match prepare(&args.input) {
+        Ok(ok) => ok,
+        Err(status) => return status,
+    };
+    if settings.base_url.is_none() {
+        return fatal(
+            "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url",
+        );
+    }
+    let files = match pipeline::render_all(&prepared, &settings) {
+        Ok(files) => files,
+        Err(e) => return fatal(format!("error: {e}")),
+    };
+    let counts = match pipeline::write_all(&args.out, &files) {
+        Ok(counts) => counts,
+        Err(e) => return fatal(e),
+    };
+    if !args.input.quiet {
+        say!(
+            std::io::stderr(),
+            "feedsmith: {}; {} feeds: {} written, {} unchanged",
+            summary(&prepared),
+            files.len(),
+            counts.written,
+            counts.unchanged
+        );
+    }
+    status_of(&prepared)
+}
+
+fn check(args: &InputArgs) -> u8 {
+    let (_, prepared) = match prepare(args) {
+        Ok(ok) => ok,
+        Err(status) => return status,
+    };
+    if !args.quiet {
+        let feeds = (1 + prepared.selection.topics.len()) * Format::ALL.len();
+        say!(
+            std::io::stderr(),
+            "feedsmith: {}; {feeds} feeds would be written",
+            summary(&prepared)
+        );
+    }
+    status_of(&prepared)
+}
+
+fn topics(args: &InputArgs) -> u8 {
+    let (settings, prepared) = match prepare(args) {
+        Ok(ok) => ok,
+        Err(status) => return status,
+    };
+    let articles = &prepared.loaded.articles;
+    let newest = |entries: &[usize]| {
+        entries.first().map_or_else(
+            || "-".to_owned(),
+            |&i| articles[i].published.format("%Y-%m-%d").to_string(),
+        )
+    };
+    let feeds = |slug: Option<&str>| {
+        Format::ALL
+            .iter()
+            .map(|&f| pipeline::feed_url(&settings, slug, f))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let selection = &prepared.selection;
+    let mut rows = vec![[
+        "SLUG".to_owned(),
+        "NAME".to_owned(),
+        "ARTICLES".to_owned(),
+        "NEWEST".to_owned(),
+        "FEEDS".to_owned(),
+    ]];
+    rows.push([
+        "(all)".to_owned(),
+        settings.title.clone(),
+        selection.counts.selected.to_string(),
+        newest(&selection.overall),
+        feeds(None),
+    ]);
+    for topic in &selection.topics {
+        rows.push([
+            topic.slug.clone(),
+            topic.name.clone(),
+            topic.article_count.to_string(),
+            newest(&topic.entries),
+            feeds(Some(&topic.slug)),
+        ]);
+    }
+    print_table(&rows);
+    status_of(&prepared)
+}
+
+fn print_table(rows: &[[String; 5]]) {
+    let mut widths = [0usize; 5];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let pad = widths[i] - cell.chars().count();
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        say!(std::io::stdout(), "{}", line.trim_end());
+    }
+}

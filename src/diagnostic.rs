@@ -1,0 +1,99 @@
+//! Problems found along the pipeline, reported one line each as
+//! `path:line:col: severity: message`.
+
+use std::fmt;
+
+/// How bad a problem is: an error skips the file, a warning does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem with one input file (or the run as a whole when `path` is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(path, Severity::Error, message)
+    }
+
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(path, Severity::Warning, message)
+    }
+
+    fn new(path: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: None,
+            column: None,
+            severity,
+            message: message.into(),
+        }
+    }
+
+    /// Attach a 1-based position in the file.
+    pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}:", self.path)?;
+            if let Some(line) = self.line {
+                write!(f, "{line}:")?;
+                if let Some(column) = self.column {
+                    write!(f, "{column}:")?;
+                }
+            }
+            f.write_str(" ")?;
+        }
+        write!(f, "{}: {}", self.severity, self.message)
+    }
+}
+
+/// Diagnostics in a stable order: by path, then position, then text.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_and_without_position() {
+        let d = Diagnostic::error("a/b.md", "bad").at(Some(3), Some(7));
+        assert_eq!(d.to_string(), "a/b.md:3:7: error: bad");
+        let d = Diagnostic::warning("a/b.md", "meh");
+        assert_eq!(d.to_string(), "a/b.md: warning: meh");
+        let d = Diagnostic::error("", "no base URL");
+        assert_eq!(d.to_string(), "error: no base URL");
+    }
+}

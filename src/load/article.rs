@@ -1,0 +1,542 @@
+//! Front-matter fields → a typed [`Article`], forgiving where the brief
+//! allows (optional fields: warnings) and strict where feeds need it
+//! (title, date, link: errors).
+
+use super::{date, link};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Article, Body, Image, Provider, Related};
+use crate::text;
+use crate::yaml::Node;
+use url::Url;
+
+/// The top-level keys feedsmith reads; every other key is skipped unparsed.
+pub fn is_known_key(key: &str) -> bool {
+    matches!(
+        key,
+        "title"
+            | "excerpt"
+            | "publishedDateTime"
+            | "updatedDateTime"
+            | "originalUrl"
+            | "webUrl"
+            | "type"
+            | "quality"
+            | "heat"
+            | "published"
+            | "provider"
+            | "topics"
+            | "images"
+            | "related"
+            | "featuredContent"
+    )
+}
+
+/// What the article builder needs besides the fields.
+pub struct Context<'a> {
+    pub path: &'a str,
+    pub yaml: &'a str,
+    /// File line of the first YAML line.
+    pub first_line: usize,
+    pub site_url: Option<&'a Url>,
+    pub body: Option<Body>,
+}
+
+/// Build the article, pushing every problem found to `out`. Returns `None`
+/// when an error makes the file unusable.
+pub fn build(
+    fields: Vec<(String, Node)>,
+    cx: &Context,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Article> {
+    let mut f = Fields { fields, cx, out };
+    let title = f.title();
+    let published = f.date("publishedDateTime", true);
+    let link = f.link();
+    let (title, published, link) = (title?, published??, link?);
+    let updated = f.date("updatedDateTime", false).flatten();
+    Some(Article {
+        path: cx.path.to_owned(),
+        title,
+        link,
+        published,
+        updated,
+        summary: f.summary(),
+        kind: f.string("type").unwrap_or_else(|| "article".to_owned()),
+        quality: f.integer("quality"),
+        heat: f.integer("heat"),
+        draft: f.boolean("published") == Some(false),
+        provider: f.provider(),
+        topics: f.topics(),
+        image: f.image(),
+        related: f.related(),
+        featured_content: f.featured_content(),
+        body: cx.body.clone(),
+    })
+}
+
+struct Fields<'a, 'b> {
+    fields: Vec<(String, Node)>,
+    cx: &'a Context<'a>,
+    out: &'b mut Vec<Diagnostic>,
+}
+
+impl Fields<'_, '_> {
+    fn get(&self, key: &str) -> Option<&Node> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .filter(|v| **v != Node::Null)
+    }
+
+    /// A diagnostic positioned at the line where `key` is written.
+    fn report(&mut self, key: &str, error: bool, message: String) {
+        let d = if error {
+            Diagnostic::error(self.cx.path, message)
+        } else {
+            Diagnostic::warning(self.cx.path, message)
+        };
+        let line = key_line(self.cx.yaml, key).map(|l| l + self.cx.first_line - 1);
+        self.out.push(d.at(line, line.map(|_| 1)));
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, node_kind: &str) {
+        self.report(
+            key,
+            false,
+            format!("`{key}` should be {expected}, found {node_kind}; ignored"),
+        );
+    }
+
+    fn title(&mut self) -> Option<String> {
+        match self.get("title") {
+            None => {
+                self.out
+                    .push(Diagnostic::error(self.cx.path, "missing `title`"));
+                None
+            }
+            Some(Node::Str(raw)) => {
+                let title = text::clean_line(raw);
+                if title.is_empty() {
+                    self.report("title", true, "`title` is empty".into());
+                    return None;
+                }
+                Some(title)
+            }
+            Some(other) => {
+                let kind = other.kind();
+                self.report(
+                    "title",
+                    true,
+                    format!("`title` must be a string, found {kind}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `Some(None)` when the optional date is absent; `None` on error.
+    fn date(&mut self, key: &str, required: bool) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+        let raw = match self.get(key) {
+            None if required => {
+                self.out
+                    .push(Diagnostic::error(self.cx.path, format!("missing `{key}`")));
+                return None;
+            }
+            None => return Some(None),
+            Some(Node::Str(s)) => s.clone(),
+            Some(other) => {
+                let kind = other.kind();
+                self.report(
+                    key,
+                    required,
+                    format!("`{key}` must be a date, found {kind}"),
+                );
+                return if required { None } else { Some(None) };
+            }
+        };
+        match date::parse(&raw) {
+            Some(parsed) => {
+                if parsed.assumed_utc {
+                    self.report(
+                        key,
+                        false,
+                        format!("`{key}` `{raw}` has no time zone; taken as UTC"),
+                    );
+                }
+                Some(Some(parsed.instant))
+            }
+            None => {
+                let what = if required { "" } else { "; ignored" };
+                self.report(key, required, format!("`{key}` `{}` is not a date (use RFC 3339, e.g. 2022-01-03T22:24:00Z){what}", text::clean_line(&raw)));
+                if required {
+                    None
+                } else {
+                    Some(None)
+                }
+            }
+        }
+    }
+
+    /// `originalUrl` when it gives a valid link, else `webUrl`.
+    fn link(&mut self) -> Option<String> {
+        let mut reasons = Vec::new();
+        for key in ["originalUrl", "webUrl"] {
+            match self.get(key) {
+                None => {}
+                Some(Node::Str(raw)) => match link::resolve(raw, self.cx.site_url) {
+                    Ok(url) => {
+                        for (key, reason) in reasons {
+                            self.report(key, false, format!("`{key}` dropped: {reason}"));
+                        }
+                        return Some(url);
+                    }
+                    Err(reason) => reasons.push((key, reason)),
+                },
+                Some(other) => {
+                    reasons.push((key, format!("must be a string, found {}", other.kind())))
+                }
+            }
+        }
+        if reasons.is_empty() {
+            self.out.push(Diagnostic::error(
+                self.cx.path,
+                "no link: neither `originalUrl` nor `webUrl` is set",
+            ));
+        }
+        for (key, reason) in reasons {
+            self.report(key, true, format!("no usable link: `{key}`: {reason}"));
+        }
+        None
+    }
+
+    fn string(&mut self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Node::Str(s) => Some(text::clean_line(s)).filter(|s| !s.is_empty()),
+            other => {
+                let kind = other.kind();
+                self.wrong_type(key, "a string", kind);
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, key: &str) -> Option<i64> {
+        match self.get(key)? {
+            Node::Int(i) => Some(*i),
+            Node::Float(f) if f.is_finite() => Some(f.round() as i64),
+            other => {
+                let kind = other.kind();
+                self.wrong_type(key, "a number", kind);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str) -> Option<bool> {
+        match self.get(key)? {
+            Node::Bool(b) => Some(*b),
+            other => {
+                let kind = other.kind();
+                self.wrong_type(key, "true or false", kind);
+                None
+            }
+        }
+    }
+
+    fn summary(&mut self) -> Option<String> {
+        let summary = self.string("excerpt")?;
+        match text::truncate_words(&summary, text::MAX_SUMMARY_CHARS) {
+            Some(cut) => {
+                let len = summary.chars().count();
+                self.report(
+                    "excerpt",
+                    false,
+                    format!(
+                        "`excerpt` is {len} characters long; cut to {}",
+                        text::MAX_SUMMARY_CHARS
+                    ),
+                );
+                Some(cut)
+            }
+            None => Some(summary),
+        }
+    }
+
+    fn provider(&mut self) -> Option<Provider> {
+        let node = self.get("provider")?.clone();
+        let Node::Map(_) = node else {
+            self.wrong_type("provider", "a mapping", node.kind());
+            return None;
+        };
+        let name = match node.get("name") {
+            Some(Node::Str(s)) => text::clean_line(s),
+            _ => String::new(),
+        };
+        if name.is_empty() {
+            self.report(
+                "provider",
+                false,
+                "`provider` has no `name`; ignored".into(),
+            );
+            return None;
+        }
+        let url = match node.get("domain") {
+            Some(Node::Str(domain)) => provider_url(domain),
+            _ => None,
+        };
+        Some(Provider { name, url })
+    }
+
+    fn topics(&mut self) -> Vec<String> {
+        let items = match self.get("topics") {
+            None => return Vec::new(),
+            Some(Node::Seq(items)) => items.clone(),
+            Some(Node::Str(s)) => vec![Node::Str(s.clone())],
+            Some(other) => {
+                let kind = other.kind();
+                self.wrong_type("topics", "a list of names", kind);
+                return Vec::new();
+            }
+        };
+        let mut topics: Vec<String> = Vec::new();
+        let mut skipped = 0;
+        for item in items {
+            match item {
+                Node::Str(s) => {
+                    let name = text::clean_line(&s);
+                    if !name.is_empty() && !topics.contains(&name) {
+                        topics.push(name);
+                    }
+                }
+                _ => skipped += 1,
+            }
+        }
+        if skipped > 0 {
+            self.report(
+                "topics",
+                false,
+                format!("{skipped} topic(s) in `topics` are not strings; ignored"),
+            );
+        }
+        topics
+    }
+
+    fn image(&mut self) -> Option<Image> {
+        let items = match self.get("images")? {
+            Node::Seq(items) => items.clone(),
+            other => {
+                let kind = other.kind();
+                self.wrong_type("images", "a list", kind);
+                return None;
+            }
+        };
+        for item in &items {
+            let Some(Node::Str(raw)) = item.get("url") else {
+                continue;
+            };
+            match link::resolve(raw, self.cx.site_url) {
+                Ok(url) => {
+                    let width = self.dimension(item, "width");
+                    let height = self.dimension(item, "height");
+                    return Some(Image { url, width, height });
+                }
+                Err(reason) => self.report("images", false, format!("image dropped: {reason}")),
+            }
+        }
+        None
+    }
+
+    /// A positive pixel size; anything else is dropped with a warning.
+    fn dimension(&mut self, image: &Node, key: &str) -> Option<u32> {
+        match image.get(key)? {
+            Node::Int(i) if (1..=100_000).contains(i) => u32::try_from(*i).ok(),
+            Node::Null => None,
+            other => {
+                let shown = match other {
+                    Node::Int(i) => i.to_string(),
+                    other => other.kind().to_owned(),
+                };
+                self.report(
+                    "images",
+                    false,
+                    format!("image {key} {shown} is not a positive size; dropped"),
+                );
+                None
+            }
+        }
+    }
+
+    fn related(&mut self) -> Vec<Related> {
+        let items = match self.get("related") {
+            None => return Vec::new(),
+            Some(Node::Seq(items)) => items.clone(),
+            Some(other) => {
+                let kind = other.kind();
+                self.wrong_type("related", "a list", kind);
+                return Vec::new();
+            }
+        };
+        items
+            .iter()
+            .filter_map(|item| {
+                let title = match item.get("title") {
+                    Some(Node::Str(s)) => text::clean_line(s),
+                    _ => return None,
+                };
+                let url = ["originalUrl", "webUrl", "url"].iter().find_map(|key| {
+                    match item.get(key) {
+                        Some(Node::Str(raw)) => link::resolve(raw, self.cx.site_url).ok(),
+                        _ => None,
+                    }
+                })?;
+                (!title.is_empty()).then_some(Related { title, url })
+            })
+            .collect()
+    }
+
+    fn featured_content(&mut self) -> Option<String> {
+        match self.get("featuredContent")? {
+            Node::Str(html) => {
+                Some(text::strip_forbidden(html).trim().to_owned()).filter(|s| !s.is_empty())
+            }
+            other => {
+                let kind = other.kind();
+                self.wrong_type("featuredContent", "an HTML string", kind);
+                None
+            }
+        }
+    }
+}
+
+/// `https://<domain>` when `domain` is a bare host name.
+fn provider_url(domain: &str) -> Option<String> {
+    let domain = domain.trim().trim_end_matches('/');
+    if domain.is_empty()
+        || domain.contains(['/', '@', ':', '?', '#'])
+        || domain.contains(char::is_whitespace)
+    {
+        return None;
+    }
+    let url = Url::parse(&format!("https://{domain}")).ok()?;
+    url.host_str()
+        .is_some_and(|h| h.contains('.'))
+        .then(|| url.into())
+}
+
+/// 1-based line within `yaml` where the top-level `key` is written.
+fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    fn build_from(yaml_text: &str, site: Option<&Url>) -> (Option<Article>, Vec<Diagnostic>) {
+        let fields = yaml::parse_mapping(yaml_text, is_known_key).unwrap();
+        let cx = Context {
+            path: "a.md",
+            yaml: yaml_text,
+            first_line: 2,
+            site_url: site,
+            body: None,
+        };
+        let mut out = Vec::new();
+        let article = build(fields, &cx, &mut out);
+        (article, out)
+    }
+
+    const MINIMAL: &str =
+        "title: T\npublishedDateTime: 2022-01-03T22:24:00Z\nwebUrl: https://e.example/a\n";
+
+    #[test]
+    fn builds_a_minimal_article_with_defaults() {
+        let (a, out) = build_from(MINIMAL, None);
+        let a = a.unwrap();
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(
+            (a.kind.as_str(), a.draft, a.link.as_str()),
+            ("article", false, "https://e.example/a")
+        );
+    }
+
+    #[test]
+    fn prefers_original_url_and_falls_back_to_web_url() {
+        let (a, _) = build_from(
+            &format!("{MINIMAL}originalUrl: https://o.example/x\n"),
+            None,
+        );
+        assert_eq!(a.unwrap().link, "https://o.example/x");
+        let (a, out) = build_from(
+            &format!("{MINIMAL}originalUrl: 'javascript:alert(1)'\n"),
+            None,
+        );
+        assert_eq!(a.unwrap().link, "https://e.example/a");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].line, Some(5));
+    }
+
+    #[test]
+    fn missing_or_bad_required_fields_are_errors() {
+        let (a, out) = build_from(
+            "title: [a, b]\npublishedDateTime: soon\noriginalUrl: /x\n",
+            None,
+        );
+        assert!(a.is_none());
+        assert_eq!(out.iter().filter(|d| d.is_error()).count(), 3, "{out:?}");
+        assert_eq!(out[0].line, Some(2));
+    }
+
+    #[test]
+    fn wrong_types_in_optional_fields_are_warnings() {
+        let text = format!("{MINIMAL}quality: high\npublished: maybe\ntopics: Solo\nimages: [{{url: 'https://i.example/x.png', width: -5, height: 10}}]\nprovider: {{name: P, domain: p.example}}\n");
+        let (a, out) = build_from(&text, None);
+        let a = a.unwrap();
+        assert!(out.iter().all(|d| !d.is_error()));
+        assert_eq!(out.len(), 3, "{out:?}");
+        assert_eq!(a.quality, None);
+        assert!(!a.draft);
+        assert_eq!(a.topics, ["Solo"]);
+        assert_eq!(
+            a.image,
+            Some(Image {
+                url: "https://i.example/x.png".into(),
+                width: None,
+                height: Some(10)
+            })
+        );
+        assert_eq!(
+            a.provider.unwrap().url.as_deref(),
+            Some("https://p.example/")
+        );
+    }
+
+    #[test]
+    fn relative_image_resolves_against_site_url() {
+        let site = Url::parse("https://site.example/").unwrap();
+        let (a, _) = build_from(
+            &format!("{MINIMAL}images: [{{url: /assets/a.jpg}}]\n"),
+            Some(&site),
+        );
+        assert_eq!(
+            a.unwrap().image.unwrap().url,
+            "https://site.example/assets/a.jpg"
+        );
+    }
+
+    #[test]
+    fn long_excerpt_is_cut_with_a_warning() {
+        let text = format!("{MINIMAL}excerpt: \"{}\"\n", "word ".repeat(1000));
+        let (a, out) = build_from(&text, None);
+        assert!(a.unwrap().summary.unwrap().chars().count() <= text::MAX_SUMMARY_CHARS + 1);
+        assert_eq!(out.len(), 1);
+    }
+}

@@ -1,0 +1,215 @@
+//! Stage 1, `load`: walk the content folder, split each file's front
+//! matter, parse it into a typed [`Article`], and collect per-file problems.
+//! One bad file never stops the others.
+
+mod article;
+mod date;
+mod front_matter;
+mod link;
+pub mod taxonomy;
+mod walk;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Article, Body, TaxonomyTopic};
+use crate::yaml;
+use globset::GlobSet;
+use rayon::prelude::*;
+use std::path::Path;
+use url::Url;
+
+pub use date::parse as parse_date;
+pub use link::resolve as resolve_link;
+
+/// What `load` needs to know.
+pub struct LoadOptions<'a> {
+    pub content_dir: &'a Path,
+    pub include: &'a GlobSet,
+    pub exclude: &'a GlobSet,
+    /// Base for site-relative URLs in front matter.
+    pub site_url: Option<&'a Url>,
+    /// Keep bodies (only `content: full` renders them).
+    pub keep_body: bool,
+    /// Files larger than this are skipped with an error.
+    pub max_file_size: u64,
+}
+
+/// Everything `load` found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Valid articles, sorted by path.
+    pub articles: Vec<Article>,
+    pub taxonomy: Vec<TaxonomyTopic>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files that are not articles, with why (shown by `--verbose`).
+    pub passed_over: Vec<(String, String)>,
+    /// Article files skipped because of an error.
+    pub error_files: usize,
+}
+
+/// The content folder itself could not be read: nothing can be done.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read content folder {path}: {source}")]
+pub struct LoadError {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+enum Outcome {
+    Article(Box<Article>),
+    NotArticle(String),
+    Failed,
+}
+
+/// Run the load stage.
+pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
+    let filter = walk::Filter {
+        include: options.include,
+        exclude: options.exclude,
+    };
+    let found = walk::walk(options.content_dir, &filter).map_err(|source| LoadError {
+        path: options.content_dir.display().to_string(),
+        source,
+    })?;
+    let mut loaded = Loaded {
+        passed_over: found.passed_over,
+        diagnostics: found.diagnostics,
+        ..Loaded::default()
+    };
+    loaded.taxonomy = taxonomy::load(options.content_dir, &mut loaded.diagnostics);
+
+    let results: Vec<(Outcome, Vec<Diagnostic>)> = found
+        .candidates
+        .par_iter()
+        .map(|candidate| {
+            let mut out = Vec::new();
+            let outcome = load_file(&candidate.path, &candidate.relative, options, &mut out);
+            (outcome, out)
+        })
+        .collect();
+
+    for ((outcome, diagnostics), candidate) in results.into_iter().zip(&found.candidates) {
+        loaded.diagnostics.extend(diagnostics);
+        match outcome {
+            Outcome::Article(article) => loaded.articles.push(*article),
+            Outcome::NotArticle(why) => loaded.passed_over.push((candidate.relative.clone(), why)),
+            Outcome::Failed => loaded.error_files += 1,
+        }
+    }
+    loaded.passed_over.sort();
+    Ok(loaded)
+}
+
+fn load_file(
+    path: &Path,
+    relative: &str,
+    options: &LoadOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Outcome {
+    let bytes = match read_limited(path, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            out.push(Diagnostic::error(relative, message));
+            return Outcome::Failed;
+        }
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            // Only an error when the file would have been an article.
+            if !bytes.starts_with(b"---") && !bytes.starts_with(b"\xEF\xBB\xBF---") {
+                return Outcome::NotArticle("not UTF-8 and no front matter".into());
+            }
+            out.push(
+                Diagnostic::error(relative, "invalid UTF-8; the file must be UTF-8 encoded")
+                    .at(Some(line), None),
+            );
+            return Outcome::Failed;
+        }
+    };
+    let front_matter = match front_matter::split(text) {
+        front_matter::Split::Article(fm) => fm,
+        front_matter::Split::NotArticle => {
+            return Outcome::NotArticle("no front matter (first line is not `---`)".into())
+        }
+        front_matter::Split::BlankLinesBeforeOpening => {
+            out.push(Diagnostic::warning(
+                relative,
+                "blank line before the opening `---`: front matter must start on the first line; not read as an article",
+            ));
+            return Outcome::NotArticle("blank line before front matter".into());
+        }
+        front_matter::Split::Unterminated => {
+            out.push(
+                Diagnostic::error(
+                    relative,
+                    "front matter is not terminated: no closing `---` line",
+                )
+                .at(Some(1), Some(1)),
+            );
+            return Outcome::Failed;
+        }
+    };
+    let fields = match yaml::parse_mapping(front_matter.yaml, article::is_known_key) {
+        Ok(fields) => fields,
+        Err(e) => {
+            let line = e.line.map(|l| l + front_matter.first_line - 1);
+            let message = if front_matter.yaml.trim().is_empty() {
+                "front matter is empty".to_owned()
+            } else {
+                format!("invalid front matter: {}", e.message)
+            };
+            out.push(Diagnostic::error(relative, message).at(line, e.column));
+            return Outcome::Failed;
+        }
+    };
+    let body = options
+        .keep_body
+        .then(|| front_matter.body.trim())
+        .filter(|b| !b.is_empty())
+        .map(|b| Body {
+            text: crate::text::strip_forbidden(b).into_owned(),
+            markdown: !relative.to_ascii_lowercase().ends_with(".html"),
+        });
+    let cx = article::Context {
+        path: relative,
+        yaml: front_matter.yaml,
+        first_line: front_matter.first_line,
+        site_url: options.site_url,
+        body,
+    };
+    match article::build(fields, &cx, out) {
+        Some(article) => Outcome::Article(Box::new(article)),
+        None => Outcome::Failed,
+    }
+}
+
+/// Read a whole file, refusing ones over `limit` bytes before reading them.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let size = file
+        .metadata()
+        .map_err(|e| format!("cannot read file: {e}"))?
+        .len();
+    if size > limit {
+        return Err(format!(
+            "file is {size} bytes, over the limit of {limit} (config `max_file_size`); skipped"
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Read at most one byte past the limit, in case the file grows meanwhile.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
+        ));
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,184 @@
+//! Finding candidate article files below the content folder.
+
+use crate::diagnostic::Diagnostic;
+use globset::GlobSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Extensions of files that may be articles.
+const ARTICLE_EXTENSIONS: [&str; 3] = ["md", "markdown", "html"];
+
+/// A file to read, with its path relative to the content folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub relative: String,
+}
+
+/// Which files the walk keeps.
+pub struct Filter<'a> {
+    pub include: &'a GlobSet,
+    pub exclude: &'a GlobSet,
+}
+
+/// What the walk found: candidates sorted by relative path, files passed
+/// over (with why, for `--verbose`), and problems.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub candidates: Vec<Candidate>,
+    pub passed_over: Vec<(String, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walk `root` recursively. Folders starting with `.` and the root's
+/// `_data/` are skipped; symlinks are followed only when they stay inside
+/// the content folder and point to a file.
+pub fn walk(root: &Path, filter: &Filter) -> std::io::Result<Walk> {
+    let canonical_root = fs::canonicalize(root)?;
+    let mut walk = Walk::default();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    // Fail loudly when the content folder itself cannot be listed.
+    fs::read_dir(root)?;
+    while let Some((dir, prefix)) = stack.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                walk.diagnostics.push(Diagnostic::warning(
+                    display(&prefix),
+                    format!("cannot read folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        for entry in entries {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                let shown = format!("{prefix}{}", name.to_string_lossy());
+                walk.diagnostics.push(Diagnostic::warning(
+                    shown,
+                    "file name is not UTF-8; skipped",
+                ));
+                continue;
+            };
+            let relative = format!("{prefix}{name}");
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                if name.starts_with('.') || (prefix.is_empty() && name == "_data") {
+                    walk.passed_over.push((relative, "skipped folder".into()));
+                } else {
+                    stack.push((path, format!("{relative}/")));
+                }
+                continue;
+            }
+            if !has_article_extension(name) {
+                walk.passed_over
+                    .push((relative, "not a .md, .markdown or .html file".into()));
+                continue;
+            }
+            if !filter.include.is_empty() && !filter.include.is_match(&relative) {
+                walk.passed_over
+                    .push((relative, "not matched by `include`".into()));
+                continue;
+            }
+            if filter.exclude.is_match(&relative) {
+                walk.passed_over
+                    .push((relative, "matched by `exclude`".into()));
+                continue;
+            }
+            if file_type.is_symlink() {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                    Ok(_) => {
+                        walk.diagnostics.push(Diagnostic::warning(
+                            relative,
+                            "symbolic link to something outside the content folder or not a file; not followed",
+                        ));
+                        continue;
+                    }
+                    Err(e) => {
+                        walk.diagnostics.push(Diagnostic::warning(
+                            relative,
+                            format!("broken symbolic link: {e}; skipped"),
+                        ));
+                        continue;
+                    }
+                }
+            } else if !file_type.is_file() {
+                walk.passed_over
+                    .push((relative, "not a regular file".into()));
+                continue;
+            }
+            walk.candidates.push(Candidate { path, relative });
+        }
+    }
+    walk.candidates.sort_by(|a, b| a.relative.cmp(&b.relative));
+    walk.passed_over.sort();
+    Ok(walk)
+}
+
+fn has_article_extension(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && ARTICLE_EXTENSIONS
+                .iter()
+                .any(|a| ext.eq_ignore_ascii_case(a))
+    })
+}
+
+fn display(prefix: &str) -> String {
+    if prefix.is_empty() {
+        ".".into()
+    } else {
+        prefix.trim_end_matches('/').into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use globset::GlobSetBuilder;
+
+    #[test]
+    fn recognises_article_extensions() {
+        assert!(has_article_extension("a.md"));
+        assert!(has_article_extension("a.HTML"));
+        assert!(has_article_extension("a.markdown"));
+        assert!(!has_article_extension("a.txt"));
+        assert!(!has_article_extension(".md"));
+        assert!(!has_article_extension("md"));
+    }
+
+    #[test]
+    fn walks_sorted_and_skips_hidden_and_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for p in [
+            "b/z.md",
+            "a.md",
+            ".git/x.md",
+            "_data/topics/t.md",
+            "c/readme.txt",
+            "sub/_data/kept.md",
+        ] {
+            let path = root.join(p);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "---\n---\n").unwrap();
+        }
+        fs::create_dir_all(root.join("folder.md")).unwrap();
+        let empty = GlobSetBuilder::new().build().unwrap();
+        let w = walk(
+            root,
+            &Filter {
+                include: &empty,
+                exclude: &empty,
+            },
+        )
+        .unwrap();
+        let found: Vec<&str> = w.candidates.iter().map(|c| c.relative.as_str()).collect();
+        assert_eq!(found, ["a.md", "b/z.md", "sub/_data/kept.md"]);
+    }
+}

@@ -1,0 +1,224 @@
+//! Runs the stages in order: load → select → render → write.
+
+use crate::config::{ContentMode, Settings};
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::{self, LoadOptions, Loaded};
+use crate::render::{self, Entry, FeedMeta, Format};
+use crate::select::{self, SelectOptions, Selection, Topic};
+use crate::write::{self, WriteStatus};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The result of loading and selecting: everything but the output.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub selection: Selection,
+    /// Every problem, sorted by path.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// Article files read: valid ones and those skipped for errors.
+    pub fn articles_read(&self) -> usize {
+        self.loaded.articles.len() + self.loaded.error_files
+    }
+}
+
+/// Load and select.
+pub fn prepare(content_dir: &Path, settings: &Settings) -> Result<Prepared, load::LoadError> {
+    let options = LoadOptions {
+        content_dir,
+        include: &settings.include,
+        exclude: &settings.exclude,
+        site_url: settings.site_url.as_ref(),
+        keep_body: settings.content == ContentMode::Full,
+        max_file_size: settings.max_file_size,
+    };
+    let mut loaded = load::load(&options)?;
+    let mut taxonomy = settings.topics.clone();
+    taxonomy.append(&mut loaded.taxonomy);
+    loaded.taxonomy = taxonomy;
+    let select_options = SelectOptions {
+        now: settings.now,
+        drafts: settings.drafts,
+        future: settings.future,
+        min_quality: settings.min_quality,
+        limit: settings.limit,
+    };
+    let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
+    let mut diagnostics: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .chain(&selection.diagnostics)
+        .cloned()
+        .collect();
+    diagnostic::sort(&mut diagnostics);
+    Ok(Prepared {
+        loaded,
+        selection,
+        diagnostics,
+    })
+}
+
+/// One feed file to write, relative to the out folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Where a feed lives, relative to the out folder.
+pub fn feed_path(topic: Option<&str>, format: Format) -> String {
+    match topic {
+        None => format.file_name().to_owned(),
+        Some(slug) => format!("topics/{slug}/{}", format.file_name()),
+    }
+}
+
+/// A feed's absolute URL, under the base URL (or relative without one).
+pub fn feed_url(settings: &Settings, topic: Option<&str>, format: Format) -> String {
+    let path = feed_path(topic, format);
+    match &settings.base_url {
+        Some(base) => base.join(&path).map_or(path, String::from),
+        None => path,
+    }
+}
+
+/// Render every feed: overall, then each topic, each in every format.
+pub fn render_all(
+    prepared: &Prepared,
+    settings: &Settings,
+) -> Result<Vec<OutputFile>, render::RenderError> {
+    let articles = &prepared.loaded.articles;
+    let selection = &prepared.selection;
+    let topic_of_name = topic_index(prepared);
+    let site_link = settings
+        .site_url
+        .as_ref()
+        .or(settings.base_url.as_ref())
+        .map(|u| u.as_str().to_owned())
+        .unwrap_or_default();
+    let entries_of = |indices: &[usize]| -> Vec<Entry> {
+        indices
+            .iter()
+            .map(|&i| {
+                let article = &articles[i];
+                let mut topics: Vec<&Topic> = Vec::new();
+                for name in &article.topics {
+                    if let Some(&t) = topic_of_name.get(name.as_str()) {
+                        let topic = &selection.topics[t];
+                        if !topics.iter().any(|seen| seen.slug == topic.slug) {
+                            topics.push(topic);
+                        }
+                    }
+                }
+                Entry { article, topics }
+            })
+            .collect()
+    };
+    let default_image = settings.logo.as_deref().or(settings.icon.as_deref());
+    let topic_images: Vec<Option<String>> = selection
+        .topics
+        .iter()
+        .map(|t| {
+            t.image.as_deref().and_then(|raw| {
+                load::resolve_link(
+                    raw,
+                    settings.site_url.as_ref().or(settings.base_url.as_ref()),
+                )
+                .ok()
+            })
+        })
+        .collect();
+
+    let mut feeds: Vec<(Option<&str>, FeedMeta, Vec<Entry>)> = Vec::new();
+    let base_meta = FeedMeta {
+        title: settings.title.clone(),
+        description: settings.description.clone(),
+        site_link: &site_link,
+        rss_url: feed_url(settings, None, Format::Rss),
+        atom_url: feed_url(settings, None, Format::Atom),
+        language: &settings.language,
+        author: settings.author.as_ref(),
+        site_title: &settings.title,
+        icon: settings.icon.as_deref(),
+        logo: settings.logo.as_deref(),
+        image: default_image,
+        content: settings.content,
+        site_url: settings.site_url.as_ref(),
+    };
+    feeds.push((None, base_meta.clone(), entries_of(&selection.overall)));
+    for (topic, image) in selection.topics.iter().zip(&topic_images) {
+        let slug = Some(topic.slug.as_str());
+        let meta = FeedMeta {
+            title: format!("{}: {}", settings.title, topic.name),
+            description: topic.description.clone().unwrap_or_else(|| {
+                format!("{} — articles about {}", settings.description, topic.name)
+            }),
+            rss_url: feed_url(settings, slug, Format::Rss),
+            atom_url: feed_url(settings, slug, Format::Atom),
+            image: image.as_deref().or(default_image),
+            ..base_meta.clone()
+        };
+        feeds.push((slug, meta, entries_of(&topic.entries)));
+    }
+
+    let mut files = Vec::with_capacity(feeds.len() * Format::ALL.len());
+    for (slug, meta, entries) in &feeds {
+        for format in Format::ALL {
+            files.push(OutputFile {
+                path: feed_path(*slug, format),
+                bytes: render::render(format, meta, entries)?,
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// Topic name as written in articles → index of its topic in the selection.
+fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
+    let resolver = select::SlugResolver::new(&prepared.loaded.taxonomy);
+    let topics = &prepared.selection.topics;
+    let mut map = HashMap::new();
+    for article in &prepared.loaded.articles {
+        for name in &article.topics {
+            if map.contains_key(name.as_str()) {
+                continue;
+            }
+            let slug = resolver.slug(name);
+            if let Ok(i) = topics.binary_search_by(|t| t.slug.as_str().cmp(&slug)) {
+                map.insert(name.as_str(), i);
+            }
+        }
+    }
+    map
+}
+
+/// How many files were written and left unchanged.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteCounts {
+    pub written: usize,
+    pub unchanged: usize,
+}
+
+/// A file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: error: cannot write: {source}")]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// Write every file into `out_dir`.
+pub fn write_all(out_dir: &Path, files: &[OutputFile]) -> Result<WriteCounts, WriteError> {
+    let mut counts = WriteCounts::default();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match write::write_if_changed(&path, &file.bytes) {
+            Ok(WriteStatus::Written) => counts.written += 1,
+            Ok(WriteStatus::Unchanged) => counts.unchanged += 1,
+            Err(source) => return Err(WriteError { path, source }),
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,156 @@
+//! Atom 1.0 (RFC 4287), with Media RSS thumbnails.
+
+use super::{
+    feed_updated, Entry, FeedMeta, Format, RenderError, GENERATOR, GENERATOR_URI, MEDIA_NS, VERSION,
+};
+use crate::config::ContentMode;
+use atom_syndication::extension::{Extension, ExtensionMap};
+use atom_syndication::{Category, Content, Feed, Generator, Link, Person, Text, WriteConfig};
+use std::collections::BTreeMap;
+
+pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError> {
+    let author = match meta.author {
+        Some(a) => Person {
+            name: a.name.clone(),
+            email: a.email.clone(),
+            uri: a.uri.clone(),
+            ..Person::default()
+        },
+        None => Person {
+            name: meta.site_title.to_owned(),
+            ..Person::default()
+        },
+    };
+    let atom_entries: Vec<atom_syndication::Entry> =
+        entries.iter().map(|e| entry(meta, e)).collect();
+    let mut namespaces = BTreeMap::new();
+    if atom_entries.iter().any(|e| !e.extensions.is_empty()) {
+        namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
+    }
+    let feed = Feed {
+        title: Text::plain(meta.title.clone()),
+        id: meta.atom_url.clone(),
+        updated: feed_updated(entries).fixed_offset(),
+        authors: vec![author],
+        links: vec![
+            link(&meta.atom_url, "self", Format::Atom.media_type()),
+            link(meta.site_link, "alternate", "text/html"),
+        ],
+        generator: Some(Generator {
+            value: GENERATOR.to_owned(),
+            uri: Some(GENERATOR_URI.to_owned()),
+            version: Some(VERSION.to_owned()),
+        }),
+        icon: meta.icon.map(str::to_owned),
+        logo: meta.logo.map(str::to_owned),
+        subtitle: Some(Text::plain(meta.description.clone())),
+        entries: atom_entries,
+        namespaces,
+        lang: Some(meta.language.to_owned()),
+        ..Feed::default()
+    };
+    let mut out = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".to_vec();
+    let config = WriteConfig {
+        write_document_declaration: false,
+        indent_size: Some(2),
+    };
+    let mut out_buf = feed
+        .write_with_config(Vec::new(), config)
+        .map_err(|e| RenderError(e.to_string()))?;
+    out.append(&mut out_buf);
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn link(href: &str, rel: &str, media_type: &str) -> Link {
+    Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        mime_type: Some(media_type.to_owned()),
+        ..Link::default()
+    }
+}
+
+fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
+    let article = entry.article;
+    let mut extensions = ExtensionMap::new();
+    if let Some(image) = &article.image {
+        // atom_syndication writes extension attributes verbatim, unescaped.
+        let mut attrs = BTreeMap::from([("url".to_owned(), escape_attribute(&image.url))]);
+        if let (Some(w), Some(h)) = (image.width, image.height) {
+            attrs.insert("width".to_owned(), w.to_string());
+            attrs.insert("height".to_owned(), h.to_string());
+        }
+        let thumbnail = Extension {
+            name: "media:thumbnail".to_owned(),
+            attrs,
+            ..Extension::default()
+        };
+        extensions.insert(
+            "media".to_owned(),
+            BTreeMap::from([("thumbnail".to_owned(), vec![thumbnail])]),
+        );
+    }
+    atom_syndication::Entry {
+        title: Text::plain(article.title.clone()),
+        id: article.link.clone(),
+        updated: article.updated_or_published().fixed_offset(),
+        published: Some(article.published.fixed_offset()),
+        authors: article
+            .provider
+            .iter()
+            .map(|p| Person {
+                name: p.name.clone(),
+                uri: p.url.clone(),
+                ..Person::default()
+            })
+            .collect(),
+        categories: entry
+            .topics
+            .iter()
+            .map(|t| Category {
+                term: t.slug.clone(),
+                label: Some(t.name.clone()),
+                scheme: None,
+            })
+            .collect(),
+        links: vec![link(&article.link, "alternate", "text/html")],
+        summary: article.summary.as_ref().map(|s| Text::plain(s.clone())),
+        content: (meta.content == ContentMode::Full).then(|| Content {
+            value: Some(super::full_html(article, meta.site_url)),
+            content_type: Some("html".to_owned()),
+            ..Content::default()
+        }),
+        extensions,
+        ..atom_syndication::Entry::default()
+    }
+}
+
+/// Escape an attribute value for XML, for writers that do not.
+fn escape_attribute(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_attribute_values() {
+        assert_eq!(
+            escape_attribute(r#"a?b=1&c="<'>""#),
+            "a?b=1&amp;c=&quot;&lt;&apos;&gt;&quot;"
+        );
+    }
+}

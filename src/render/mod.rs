@@ -1,0 +1,103 @@
+//! Stage 3, `render`: turn selected entries into feed documents, one
+//! module per format. Rendering is pure: same input, same bytes.
+
+mod atom;
+mod content;
+mod rss;
+
+use crate::config::{Author, ContentMode};
+use crate::model::Article;
+use crate::select::Topic;
+use chrono::{DateTime, Utc};
+
+pub use content::full_html;
+
+/// The generator named in every feed.
+pub const GENERATOR: &str = "feedsmith";
+pub const GENERATOR_URI: &str = "https://github.com/feedsmith/feedsmith";
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Media RSS, used for entry images in both formats.
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+/// Feed formats feedsmith writes, with their file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Rss,
+    Atom,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Rss, Format::Atom];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Rss => "rss.xml",
+            Format::Atom => "atom.xml",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+        }
+    }
+}
+
+/// Feed-level metadata, already resolved to absolute URLs.
+#[derive(Debug, Clone)]
+pub struct FeedMeta<'a> {
+    pub title: String,
+    pub description: String,
+    /// The site the feed is about (`<link>`, Atom alternate).
+    pub site_link: &'a str,
+    /// This feed's own URL in each format.
+    pub rss_url: String,
+    pub atom_url: String,
+    pub language: &'a str,
+    pub author: Option<&'a Author>,
+    /// Site title, the Atom author when no author is configured.
+    pub site_title: &'a str,
+    pub icon: Option<&'a str>,
+    pub logo: Option<&'a str>,
+    /// RSS channel image: topic image, else logo, else icon.
+    pub image: Option<&'a str>,
+    pub content: ContentMode,
+    /// Base for relative URLs in bodies.
+    pub site_url: Option<&'a url::Url>,
+}
+
+/// An entry with the topics it shows as categories.
+pub struct Entry<'a> {
+    pub article: &'a Article,
+    pub topics: Vec<&'a Topic>,
+}
+
+/// Render one feed in `format`.
+pub fn render(format: Format, meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError> {
+    match format {
+        Format::Rss => rss::render(meta, entries),
+        Format::Atom => atom::render(meta, entries),
+    }
+}
+
+/// The XML writer failed; only possible on a bug, never on input text.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot render feed: {0}")]
+pub struct RenderError(pub String);
+
+/// Feed-level date: the newest entry's updated date; the Unix epoch for an
+/// empty feed, so that output never depends on the clock.
+fn feed_updated(entries: &[Entry]) -> DateTime<Utc> {
+    entries
+        .iter()
+        .map(|e| e.article.updated_or_published())
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// The newest published date, for RSS `pubDate`.
+fn feed_published(entries: &[Entry]) -> Option<DateTime<Utc>> {
+    entries.iter().map(|e| e.article.published).max()
+}

@@ -1,0 +1,119 @@
+//! RSS 2.0, with the Atom (self link), Dublin Core (creator), content
+//! (`content: full`) and Media RSS (images) extensions.
+
+use super::{
+    feed_published, feed_updated, Entry, FeedMeta, RenderError, GENERATOR, MEDIA_NS, VERSION,
+};
+use crate::config::ContentMode;
+use crate::model::Image;
+use rss::extension::atom::{AtomExtension, Link};
+use rss::extension::dublincore::DublinCoreExtension;
+use rss::extension::{Extension, ExtensionMap};
+use rss::{Category, Channel, Guid, Item};
+use std::collections::BTreeMap;
+
+const DOCS: &str = "https://www.rssboard.org/rss-specification";
+
+pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError> {
+    let items: Vec<Item> = entries.iter().map(|entry| item(meta, entry)).collect();
+    let mut namespaces = BTreeMap::new();
+    if items.iter().any(|i| !i.extensions.is_empty()) {
+        namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
+    }
+    let last = (!entries.is_empty()).then(|| feed_updated(entries).to_rfc2822());
+    let channel = Channel {
+        title: meta.title.clone(),
+        link: meta.site_link.to_owned(),
+        description: meta.description.clone(),
+        language: Some(meta.language.to_owned()),
+        last_build_date: last,
+        pub_date: feed_published(entries).map(|d| d.to_rfc2822()),
+        generator: Some(format!("{GENERATOR} {VERSION}")),
+        docs: Some(DOCS.to_owned()),
+        image: meta.image.map(|url| rss::Image {
+            url: url.to_owned(),
+            title: meta.title.clone(),
+            link: meta.site_link.to_owned(),
+            ..rss::Image::default()
+        }),
+        atom_ext: Some(AtomExtension {
+            links: vec![Link {
+                href: meta.rss_url.clone(),
+                rel: "self".to_owned(),
+                mime_type: Some(super::Format::Rss.media_type().to_owned()),
+                ..Link::default()
+            }],
+        }),
+        namespaces,
+        items,
+        ..Channel::default()
+    };
+    let mut out = channel
+        .pretty_write_to(Vec::new(), b' ', 2)
+        .map_err(|e| RenderError(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn item(meta: &FeedMeta, entry: &Entry) -> Item {
+    let article = entry.article;
+    let mut extensions = ExtensionMap::new();
+    if let Some(image) = &article.image {
+        extensions.insert("media".to_owned(), media(image));
+    }
+    Item {
+        title: Some(article.title.clone()),
+        link: Some(article.link.clone()),
+        // RSS readers treat description as HTML: escape the plain text once.
+        description: article
+            .summary
+            .as_deref()
+            .map(|s| crate::text::escape_html(s).into_owned()),
+        guid: Some(Guid {
+            value: article.link.clone(),
+            permalink: true,
+        }),
+        pub_date: Some(article.published.to_rfc2822()),
+        categories: entry
+            .topics
+            .iter()
+            .map(|t| Category {
+                name: t.name.clone(),
+                domain: None,
+            })
+            .collect(),
+        dublin_core_ext: article.provider.as_ref().map(|p| DublinCoreExtension {
+            creators: vec![p.name.clone()],
+            ..DublinCoreExtension::default()
+        }),
+        content: (meta.content == ContentMode::Full)
+            .then(|| super::full_html(article, meta.site_url)),
+        extensions,
+        ..Item::default()
+    }
+}
+
+/// `media:content` and `media:thumbnail` for the lead image.
+fn media(image: &Image) -> BTreeMap<String, Vec<Extension>> {
+    let mut attrs = BTreeMap::new();
+    attrs.insert("url".to_owned(), image.url.clone());
+    if let (Some(w), Some(h)) = (image.width, image.height) {
+        attrs.insert("width".to_owned(), w.to_string());
+        attrs.insert("height".to_owned(), h.to_string());
+    }
+    let thumbnail = Extension {
+        name: "media:thumbnail".to_owned(),
+        attrs: attrs.clone(),
+        ..Extension::default()
+    };
+    attrs.insert("medium".to_owned(), "image".to_owned());
+    let content = Extension {
+        name: "media:content".to_owned(),
+        attrs,
+        ..Extension::default()
+    };
+    BTreeMap::from([
+        ("content".to_owned(), vec![content]),
+        ("thumbnail".to_owned(), vec![thumbnail]),
+    ])
+}

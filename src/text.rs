@@ -1,0 +1,105 @@
+//! Cleaning untrusted text from front matter into plain text that is safe
+//! to put in any XML or HTML output.
+
+use std::borrow::Cow;
+
+/// Longest summary kept, in characters; longer ones are cut at a word boundary.
+pub const MAX_SUMMARY_CHARS: usize = 2000;
+
+/// Whether XML 1.0 allows `c` in a document (C1 controls are allowed there
+/// but discouraged, and they are never meant in real text, so they go too).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r')
+        || ('\u{20}'..='\u{7E}').contains(&c)
+        || ('\u{A0}'..='\u{D7FF}').contains(&c)
+        || ('\u{E000}'..='\u{FFFD}').contains(&c)
+        || c >= '\u{10000}'
+}
+
+/// Drop every character XML 1.0 forbids; keep the rest as it is.
+pub fn strip_forbidden(s: &str) -> Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
+    }
+}
+
+/// Title or excerpt as found in real data (already HTML-escaped, with stray
+/// line breaks and NBSP) → one line of plain text: decode character references
+/// once, collapse whitespace runs to one space, trim, drop forbidden characters.
+pub fn clean_line(raw: &str) -> String {
+    let decoded = html_escape::decode_html_entities(raw);
+    let mut out = String::with_capacity(decoded.len());
+    let mut pending_space = false;
+    for c in decoded.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+        } else if is_xml_char(c) {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Cut `s` to at most `max` characters, at the last space before the limit
+/// when there is one, and end it with an ellipsis. Returns `None` when `s`
+/// is short enough already.
+pub fn truncate_words(s: &str, max: usize) -> Option<String> {
+    let (cut, _) = s.char_indices().nth(max)?;
+    let head = &s[..cut];
+    let head = match head.rfind(' ') {
+        Some(space) if space > cut / 2 => &head[..space],
+        _ => head,
+    };
+    Some(format!("{}…", head.trim_end()))
+}
+
+/// Escape text for HTML element content or a double-quoted attribute.
+pub fn escape_html(s: &str) -> Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_entities_once_and_collapses_whitespace() {
+        assert_eq!(
+            clean_line("  It&#8217;s\r\n a&nbsp;test &amp;amp; "),
+            "It\u{2019}s a test &amp;"
+        );
+        assert_eq!(clean_line("A &amp; B"), "A & B");
+        assert_eq!(clean_line("x\u{0}y\u{1b}z\u{85}"), "xyz");
+        assert_eq!(clean_line("\u{a0}\u{a0}"), "");
+    }
+
+    #[test]
+    fn strips_only_forbidden_characters() {
+        assert_eq!(strip_forbidden("a\u{1}b\u{FFFE}c\td"), "abc\td");
+        assert!(matches!(strip_forbidden("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncates_at_word_boundary() {
+        assert_eq!(truncate_words("short", 10), None);
+        assert_eq!(
+            truncate_words("one two three four", 10).as_deref(),
+            Some("one two…")
+        );
+        assert_eq!(
+            truncate_words("abcdefghijklmnop", 5).as_deref(),
+            Some("abcde…")
+        );
+        let long = "é".repeat(5000);
+        assert_eq!(
+            truncate_words(&long, 2000).map(|s| s.chars().count()),
+            Some(2001)
+        );
+    }
+}

@@ -85,10 +85,38 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// given twice is an error: which of the two was meant is not knowable.
 pub fn parse_mapping(text: &str, keep: fn(&str) -> bool) -> Result<Vec<(String, Node)>, YamlError> {
     let deserializer = serde_yaml::Deserializer::from_str(text);
-    match (TopLevel { keep }).deserialize(deserializer) {
-        Ok(entries) => Ok(entries),
-        Err(err) => Err(err.into()),
-    }
+    (TopLevel { keep })
+        .deserialize(deserializer)
+        .map_err(|err| {
+            let mut err = YamlError::from(err);
+            // The parser places this error at the mapping; point at the repeat.
+            if let Some(key) = err
+                .message
+                .strip_prefix("duplicate key `")
+                .and_then(|r| r.strip_suffix('`'))
+            {
+                if let Some(line) = key_line(text, key, 1) {
+                    err.line = Some(line);
+                    err.column = Some(1);
+                }
+            }
+            err
+        })
+}
+
+/// 1-based line of the `nth` (0-based) top-level `key:` in `text`; a
+/// plain text scan, for pointing messages at the right line.
+pub fn key_line(text: &str, key: &str, nth: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let rest = line
+                .strip_prefix(key)
+                .or_else(|| line.strip_prefix(&format!("\"{key}\"")));
+            rest.is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .nth(nth)
+        .map(|(i, _)| i + 1)
 }
 
 /// Parse any YAML document into a [`Node`] (used for taxonomy files).
@@ -248,6 +276,7 @@ mod tests {
     fn rejects_duplicate_keys_and_non_mappings() {
         let err = parse_mapping("a: 1\na: 2\n", keep_all).unwrap_err();
         assert!(err.message.contains("duplicate key `a`"), "{err:?}");
+        assert_eq!(err.line, Some(2));
         assert!(parse_mapping("- a\n- b\n", keep_all).is_err());
     }
 

@@ -6,7 +6,7 @@ use super::{date, link};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Article, Body, Image, Provider, Related};
 use crate::text;
-use crate::yaml::Node;
+use crate::yaml::{self, Node};
 use url::Url;
 
 /// The top-level keys feedsmith reads; every other key is skipped unparsed.
@@ -96,7 +96,7 @@ impl Fields<'_, '_> {
         } else {
             Diagnostic::warning(self.cx.path, message)
         };
-        let line = key_line(self.cx.yaml, key).map(|l| l + self.cx.first_line - 1);
+        let line = yaml::key_line(self.cx.yaml, key, 0).map(|l| l + self.cx.first_line - 1);
         self.out.push(d.at(line, line.map(|_| 1)));
     }
 
@@ -424,21 +424,9 @@ fn provider_url(domain: &str) -> Option<String> {
         .then(|| url.into())
 }
 
-/// 1-based line within `yaml` where the top-level `key` is written.
-fn key_line(yaml: &str, key: &str) -> Option<usize> {
-    yaml.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|i| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml;
 
     fn build_from(yaml_text: &str, site: Option<&Url>) -> (Option<Article>, Vec<Diagnostic>) {
         let fields = yaml::parse_mapping(yaml_text, is_known_key).unwrap();

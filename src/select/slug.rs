@@ -12,6 +12,7 @@ pub const MAX_SLUG_BYTES: usize = 60;
 /// a slug.
 pub fn slugify(name: &str) -> String {
     let spelled = name
+        .to_lowercase()
         .replace('+', " plus ")
         .replace('#', " sharp ")
         .replace('&', " and ");

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# All of feedsmith's tests, as CI runs them. Needs Python 3 with feedparser
+# (`pip install feedparser`); .ci/run installs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --locked
+echo "== feeds/ is what the sample content builds"
+cargo run --release --locked --quiet -- build --quiet
+if ! git diff --exit-code -- feeds/ || [ -n "$(git status --porcelain -- feeds/)" ]; then
+    echo "feeds/ is out of date: run 'cargo run --release -- build' and commit feeds/" >&2
+    git status --short -- feeds/ >&2
+    exit 1
+fi
+echo "== feedparser reads every feed"
+table=$(mktemp)
+trap 'rm -f "$table"' EXIT
+cargo run --release --locked --quiet -- topics --quiet > "$table"
+limit=$(sed -n 's/^limit:[[:space:]]*\([0-9]*\).*/\1/p' feedsmith.yaml)
+python3 scripts/check_feeds.py feeds "${limit:-50}" "$table"

@@ -54,7 +54,9 @@ def main():
             problems.append(f"{folder}: RSS and Atom entries differ")
     for problem in problems:
         print(problem, file=sys.stderr)
+    failed = len({p.split(":")[0] for p in problems})
     print(f"feedparser {feedparser.__version__}: {checked} feeds checked, {len(problems)} problems")
+    print(f"feedparser: {checked - failed} passed, {failed} failed")
     sys.exit(1 if problems or checked == 0 else 0)
 
 

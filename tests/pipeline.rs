@@ -371,3 +371,82 @@ fn full_content_mode_adds_html_content() {
         assert!(!post.contains("TOPSECRET"));
     }
 }
+
+#[test]
+fn rss_guids_are_explicit_permalinks() {
+    let (dir, _) = build_basic();
+    let rss = std::fs::read_to_string(dir.path().join("feeds/rss.xml")).unwrap();
+    assert_eq!(
+        rss.matches("<guid isPermaLink=\"true\">").count(),
+        3,
+        "{rss}"
+    );
+    assert_eq!(rss.matches("<guid").count(), 3, "{rss}");
+}
+
+#[test]
+fn include_exclude_config_topics_and_no_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "feedsmith.yaml",
+        "base_url: https://x.example/feeds/\nlimit: 0\ninclude: [\"_news/**\", \"_learning/videos/**\"]\nexclude: [\"**/skip-*\"]\ntopics:\n  - {_id: lang, name: Languages, shortname: PL, description: Language news}\n",
+    );
+    let mut expected = Vec::new();
+    for i in 0..60 {
+        let title = format!("News {i:02}");
+        write(
+            dir.path(),
+            &format!("content/_news/{i:02}.md"),
+            &article(
+                &title,
+                &format!("2024-01-01T00:{i:02}:00Z"),
+                &format!("https://e.example/{i}"),
+                &["pl"],
+            ),
+        );
+        expected.push(title);
+    }
+    expected.reverse();
+    write(
+        dir.path(),
+        "content/_news/skip-me.md",
+        &article(
+            "Skipped",
+            "2024-02-01T00:00:00Z",
+            "https://e.example/skip",
+            &[],
+        ),
+    );
+    write(
+        dir.path(),
+        "content/_pages/about.md",
+        &article(
+            "About",
+            "2024-02-01T00:00:00Z",
+            "https://e.example/about",
+            &[],
+        ),
+    );
+    write(
+        dir.path(),
+        "content/_learning/videos/v.md",
+        &article("Video", "2023-01-01T00:00:00Z", "https://e.example/v", &[]),
+    );
+    write(
+        dir.path(),
+        "content/_learning/courses/c.md",
+        &article("Course", "2024-02-01T00:00:00Z", "https://e.example/c", &[]),
+    );
+    let run = feedsmith(dir.path(), &["build", "--now", NOW]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let overall = parse_feed(&dir.path().join("feeds/atom.xml"));
+    let mut all = expected.clone();
+    all.push("Video".into());
+    assert_eq!(titles(&overall), all);
+    // "pl" is the config taxonomy's shortname: the topic is `lang`, named "Languages".
+    let lang = parse_feed(&dir.path().join("feeds/topics/lang/rss.xml"));
+    assert_eq!(titles(&lang), expected);
+    assert_eq!(lang.title.unwrap().content, "x.example: Languages");
+    assert_eq!(lang.description.unwrap().content, "Language news");
+}

@@ -9,7 +9,7 @@ use crate::model::Image;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
-use rss::{Category, Channel, Guid, Item};
+use rss::{Category, Channel, Item};
 use std::collections::BTreeMap;
 
 const DOCS: &str = "https://www.rssboard.org/rss-specification";
@@ -17,7 +17,7 @@ const DOCS: &str = "https://www.rssboard.org/rss-specification";
 pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError> {
     let items: Vec<Item> = entries.iter().map(|entry| item(meta, entry)).collect();
     let mut namespaces = BTreeMap::new();
-    if items.iter().any(|i| !i.extensions.is_empty()) {
+    if items.iter().any(|i| i.extensions.contains_key("media")) {
         namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
     }
     let last = (!entries.is_empty()).then(|| feed_updated(entries).to_rfc2822());
@@ -61,6 +61,7 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
     if let Some(image) = &article.image {
         extensions.insert("media".to_owned(), media(image));
     }
+    extensions.insert(String::new(), guid(&article.link));
     Item {
         title: Some(article.title.clone()),
         link: Some(article.link.clone()),
@@ -69,10 +70,6 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
             .summary
             .as_deref()
             .map(|s| crate::text::escape_html(s).into_owned()),
-        guid: Some(Guid {
-            value: article.link.clone(),
-            permalink: true,
-        }),
         pub_date: Some(article.published.to_rfc2822()),
         categories: entry
             .topics
@@ -116,4 +113,17 @@ fn media(image: &Image) -> BTreeMap<String, Vec<Extension>> {
         ("content".to_owned(), vec![content]),
         ("thumbnail".to_owned(), vec![thumbnail]),
     ])
+}
+
+/// `<guid isPermaLink="true">`: the rss crate leaves the attribute out for
+/// permalinks (true is the default), so the element is written as an
+/// un-namespaced extension to say it explicitly.
+fn guid(link: &str) -> BTreeMap<String, Vec<Extension>> {
+    let guid = Extension {
+        name: "guid".to_owned(),
+        value: Some(link.to_owned()),
+        attrs: BTreeMap::from([("isPermaLink".to_owned(), "true".to_owned())]),
+        ..Extension::default()
+    };
+    BTreeMap::from([("guid".to_owned(), vec![guid])])
 }

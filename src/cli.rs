@@ -4,10 +4,14 @@
 use crate::config::{self, Overrides, Settings};
 use crate::pipeline::{self, Prepared};
 use crate::render::Format;
+use crate::{load, report, write};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 /// Print a line, ignoring a closed pipe (`feedsmith check 2>&1 | head`)
 /// instead of panicking.
@@ -58,6 +62,24 @@ pub struct BuildArgs {
     /// Folder the feeds are written to.
     #[arg(long, value_name = "DIR", default_value = "feeds")]
     pub out: PathBuf,
+    /// Say what would be written, left unchanged and removed; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds to wait for another run's lock on the out folder.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_timeout: u64,
+    /// Write feeds with no entries even where the existing ones have entries.
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Print a machine-readable report of the run on stdout.
+    #[arg(long, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+}
+
+/// Formats of `--report`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -126,10 +148,14 @@ fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
 }
 
 /// Load and select, printing every problem; `Err` holds the exit status.
-fn prepare(args: &InputArgs) -> Result<(Settings, Prepared), u8> {
+fn prepare(args: &InputArgs, show_progress: bool) -> Result<(Settings, Prepared), u8> {
     let settings = settings(args).map_err(fatal)?;
-    let prepared =
-        pipeline::prepare(&args.content, &settings).map_err(|e| fatal(format!("error: {e}")))?;
+    let bar = ProgressBar {
+        enabled: show_progress && !args.quiet,
+        bar: OnceLock::new(),
+    };
+    let prepared = pipeline::prepare(&args.content, &settings, &bar)
+        .map_err(|e| fatal(format!("error: {e}")))?;
     for diagnostic in &prepared.diagnostics {
         say!(std::io::stderr(), "{diagnostic}");
     }
@@ -167,7 +193,7 @@ fn summary(prepared: &Prepared) -> String {
 }
 
 fn build(args: &BuildArgs) -> u8 {
-    let (settings, prepared) = match prepare(&args.input) {
+    let (settings, prepared) = match prepare(&args.input, true) {
         Ok(ok) => ok,
         Err(status) => return status,
     };
@@ -180,25 +206,70 @@ fn build(args: &BuildArgs) -> u8 {
         Ok(files) => files,
         Err(e) => return fatal(format!("error: {e}")),
     };
-    let counts = match pipeline::write_all(&args.out, &files) {
-        Ok(counts) => counts,
+    // Read-only until here; from now on the out folder is ours alone.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        match write::OutLock::acquire(&args.out, Duration::from_secs(args.lock_timeout)) {
+            Ok(lock) => Some(lock),
+            Err(e) => return fatal(format!("error: {e}")),
+        }
+    };
+    if prepared.selection.overall.is_empty()
+        && !args.allow_empty
+        && pipeline::existing_feeds_have_entries(&args.out)
+    {
+        return fatal(format!(
+            "error: this run would replace the feeds in {} that have entries with empty ones (empty or unmounted content folder? every article broken?); nothing was changed. Pass --allow-empty if that is what you want",
+            args.out.display()
+        ));
+    }
+    let plan = match write::plan(&args.out, &files) {
+        Ok(plan) => plan,
         Err(e) => return fatal(e),
     };
+    if args.dry_run {
+        for (verb, paths) in [
+            ("write", &plan.write),
+            ("leave unchanged", &plan.unchanged),
+            ("remove", &plan.remove),
+        ] {
+            for path in paths {
+                say!(
+                    std::io::stderr(),
+                    "would {verb}: {}",
+                    args.out.join(path).display()
+                );
+            }
+        }
+    } else if let Err(e) = write::apply(&args.out, &files, &plan) {
+        return fatal(e);
+    }
+    let status = status_of(&prepared);
     if !args.input.quiet {
+        let would = if args.dry_run { "would be " } else { "" };
         say!(
             std::io::stderr(),
-            "feedsmith: {}; {} feeds: {} written, {} unchanged",
+            "feedsmith: {}; {} feeds: {} {would}written, {} unchanged, {} {would}removed",
             summary(&prepared),
             files.len(),
-            counts.written,
-            counts.unchanged
+            plan.write.len(),
+            plan.unchanged.len(),
+            plan.remove.len()
         );
     }
-    status_of(&prepared)
+    if let Some(ReportFormat::Json) = args.report {
+        say!(
+            std::io::stdout(),
+            "{}",
+            report::json(&prepared, &plan, files.len(), status)
+        );
+    }
+    status
 }
 
 fn check(args: &InputArgs) -> u8 {
-    let (_, prepared) = match prepare(args) {
+    let (_, prepared) = match prepare(args, false) {
         Ok(ok) => ok,
         Err(status) => return status,
     };
@@ -214,7 +285,7 @@ fn check(args: &InputArgs) -> u8 {
 }
 
 fn topics(args: &InputArgs) -> u8 {
-    let (settings, prepared) = match prepare(args) {
+    let (settings, prepared) = match prepare(args, false) {
         Ok(ok) => ok,
         Err(status) => return status,
     };
@@ -279,5 +350,39 @@ fn print_table(rows: &[[String; 5]]) {
             }
         }
         say!(std::io::stdout(), "{}", line.trim_end());
+    }
+}
+
+/// Files at which a load counts as long enough for a progress bar.
+const PROGRESS_MIN_FILES: usize = 5_000;
+
+/// A progress bar on stderr, drawn only on a terminal and for long loads:
+/// never in cron logs.
+struct ProgressBar {
+    enabled: bool,
+    bar: OnceLock<indicatif::ProgressBar>,
+}
+
+impl load::Progress for ProgressBar {
+    fn start(&self, files: usize) {
+        if self.enabled && files >= PROGRESS_MIN_FILES && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(files as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            let _ = self.bar.set(bar);
+        }
+    }
+    fn advance(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(1);
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
     }
 }

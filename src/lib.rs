@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod select;
 pub mod text;
 pub mod write;

@@ -5,9 +5,9 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, LoadOptions, Loaded};
 use crate::render::{self, Entry, FeedMeta, Format};
 use crate::select::{self, SelectOptions, Selection, Topic};
-use crate::write::{self, WriteStatus};
+use crate::write::OutputFile;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The result of loading and selecting: everything but the output.
 pub struct Prepared {
@@ -25,7 +25,11 @@ impl Prepared {
 }
 
 /// Load and select.
-pub fn prepare(content_dir: &Path, settings: &Settings) -> Result<Prepared, load::LoadError> {
+pub fn prepare(
+    content_dir: &Path,
+    settings: &Settings,
+    progress: &dyn load::Progress,
+) -> Result<Prepared, load::LoadError> {
     let options = LoadOptions {
         content_dir,
         include: &settings.include,
@@ -33,6 +37,7 @@ pub fn prepare(content_dir: &Path, settings: &Settings) -> Result<Prepared, load
         site_url: settings.site_url.as_ref(),
         keep_body: settings.content == ContentMode::Full,
         max_file_size: settings.max_file_size,
+        progress,
     };
     let mut loaded = load::load(&options)?;
     let mut taxonomy = settings.topics.clone();
@@ -58,13 +63,6 @@ pub fn prepare(content_dir: &Path, settings: &Settings) -> Result<Prepared, load
         selection,
         diagnostics,
     })
-}
-
-/// One feed file to write, relative to the out folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
 }
 
 /// Where a feed lives, relative to the out folder.
@@ -194,31 +192,13 @@ fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
     map
 }
 
-/// How many files were written and left unchanged.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct WriteCounts {
-    pub written: usize,
-    pub unchanged: usize,
-}
-
-/// A file could not be written.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: error: cannot write: {source}")]
-pub struct WriteError {
-    pub path: PathBuf,
-    pub source: std::io::Error,
-}
-
-/// Write every file into `out_dir`.
-pub fn write_all(out_dir: &Path, files: &[OutputFile]) -> Result<WriteCounts, WriteError> {
-    let mut counts = WriteCounts::default();
-    for file in files {
-        let path = out_dir.join(&file.path);
-        match write::write_if_changed(&path, &file.bytes) {
-            Ok(WriteStatus::Written) => counts.written += 1,
-            Ok(WriteStatus::Unchanged) => counts.unchanged += 1,
-            Err(source) => return Err(WriteError { path, source }),
-        }
-    }
-    Ok(counts)
+/// Whether the overall feeds already in `out_dir` have entries: the guard
+/// against replacing good feeds with empty ones (empty or unmounted content
+/// folder, every file broken).
+pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
+    let holds = |format: Format, tag: &str| {
+        std::fs::read_to_string(out_dir.join(feed_path(None, format)))
+            .is_ok_and(|text| text.contains(tag))
+    };
+    holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
 }

@@ -31,7 +31,7 @@ fn builds_valid_feeds_from_the_shared_corpus() {
         ],
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("1883 articles read"), "{}", run.stderr);
+    assert_stderr_contains(&run, "1883 articles read");
     let secured = secured_values(&corpus);
     assert!(secured.len() > 10);
     let feeds = files(&dir.path().join("feeds"));

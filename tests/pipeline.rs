@@ -181,17 +181,14 @@ fn secured_never_appears_and_hidden_folders_are_skipped() {
 #[test]
 fn reports_duplicates_and_summary() {
     let (_, run) = build_basic();
-    assert!(
-        run.stderr.contains(
-            "news/a1.md: warning: duplicate of news/a7.md (same link https://e.example/alpha)"
-        ),
-        "{}",
-        run.stderr
+    assert_stderr_contains(
+        &run,
+        "news/a1.md: warning: duplicate of news/a7.md (same link https://e.example/alpha)",
     );
     let summary = run.stderr.lines().last().unwrap();
     assert_eq!(
         summary,
-        "feedsmith: 9 articles read, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 10 feeds: 10 written, 0 unchanged"
+        "feedsmith: 9 articles read, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 10 feeds: 10 written, 0 unchanged, 0 removed"
     );
 }
 
@@ -240,7 +237,8 @@ fn second_build_rewrites_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(50));
     let run = feedsmith(dir.path(), &["build", "--now", NOW]);
     assert!(
-        run.stderr.ends_with("10 feeds: 0 written, 10 unchanged\n"),
+        run.stderr
+            .ends_with("10 feeds: 0 written, 10 unchanged, 0 removed\n"),
         "{}",
         run.stderr
     );

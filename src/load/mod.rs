@@ -31,6 +31,25 @@ pub struct LoadOptions<'a> {
     pub keep_body: bool,
     /// Files larger than this are skipped with an error.
     pub max_file_size: u64,
+    pub progress: &'a dyn Progress,
+}
+
+/// Told how the load goes, e.g. to draw a progress bar on a terminal.
+pub trait Progress: Sync {
+    /// The walk found `files` candidate files.
+    fn start(&self, files: usize);
+    /// One more file was read and parsed.
+    fn advance(&self);
+    fn finish(&self);
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: usize) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
 }
 
 /// Everything `load` found.
@@ -77,15 +96,18 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     };
     loaded.taxonomy = taxonomy::load(options.content_dir, &mut loaded.diagnostics);
 
+    options.progress.start(found.candidates.len());
     let results: Vec<(Outcome, Vec<Diagnostic>)> = found
         .candidates
         .par_iter()
         .map(|candidate| {
             let mut out = Vec::new();
             let outcome = load_file(&candidate.path, &candidate.relative, options, &mut out);
+            options.progress.advance();
             (outcome, out)
         })
         .collect();
+    options.progress.finish();
 
     for ((outcome, diagnostics), candidate) in results.into_iter().zip(&found.candidates) {
         loaded.diagnostics.extend(diagnostics);
@@ -107,12 +129,45 @@ fn load_file(
 ) -> Outcome {
     let bytes = match read_limited(path, options.max_file_size) {
         Ok(bytes) => bytes,
-        Err(message) => {
+        Err(ReadError::Vanished) => {
+            out.push(Diagnostic::warning(
+                relative,
+                "file vanished during the run; skipped",
+            ));
+            return Outcome::NotArticle("vanished during the run".into());
+        }
+        Err(ReadError::Other(message)) => {
             out.push(Diagnostic::error(relative, message));
             return Outcome::Failed;
         }
     };
-    let text = match std::str::from_utf8(&bytes) {
+    parse_file(&bytes, relative, options.site_url, options.keep_body, out)
+}
+
+/// Everything `load` does to one file's bytes, without the file system:
+/// the article, or `None` with the reason in `out` (or none when the bytes
+/// are simply not an article). The fuzz target drives this.
+pub fn parse_article(
+    bytes: &[u8],
+    relative: &str,
+    site_url: Option<&Url>,
+    keep_body: bool,
+) -> (Option<Article>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    match parse_file(bytes, relative, site_url, keep_body, &mut out) {
+        Outcome::Article(article) => (Some(*article), out),
+        Outcome::NotArticle(_) | Outcome::Failed => (None, out),
+    }
+}
+
+fn parse_file(
+    bytes: &[u8],
+    relative: &str,
+    site_url: Option<&Url>,
+    keep_body: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Outcome {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
@@ -167,8 +222,7 @@ fn load_file(
             return Outcome::Failed;
         }
     };
-    let body = options
-        .keep_body
+    let body = keep_body
         .then(|| front_matter.body.trim())
         .filter(|b| !b.is_empty())
         .map(|b| Body {
@@ -179,7 +233,7 @@ fn load_file(
         path: relative,
         yaml: front_matter.yaml,
         first_line: front_matter.first_line,
-        site_url: options.site_url,
+        site_url,
         body,
     };
     match article::build(fields, &cx, out) {
@@ -188,28 +242,87 @@ fn load_file(
     }
 }
 
+enum ReadError {
+    /// Deleted between the walk and the read (content being edited).
+    Vanished,
+    Other(String),
+}
+
 /// Read a whole file, refusing ones over `limit` bytes before reading them.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
-    let size = file
-        .metadata()
-        .map_err(|e| format!("cannot read file: {e}"))?
-        .len();
+    let cannot_read = |e: std::io::Error| ReadError::Other(format!("cannot read file: {e}"));
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Vanished),
+        Err(e) => return Err(cannot_read(e)),
+    };
+    let size = file.metadata().map_err(cannot_read)?.len();
+    let too_big = || {
+        ReadError::Other(format!(
+            "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
+        ))
+    };
     if size > limit {
-        return Err(format!(
-            "file is {size} bytes, over the limit of {limit} (config `max_file_size`); skipped"
-        ));
+        return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Read at most one byte past the limit, in case the file grows meanwhile.
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read file: {e}"))?;
+        .map_err(cannot_read)?;
     if bytes.len() as u64 > limit {
-        return Err(format!(
-            "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
-        ));
+        return Err(too_big());
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options<'a>(set: &'a GlobSet) -> LoadOptions<'a> {
+        LoadOptions {
+            content_dir: Path::new("."),
+            include: set,
+            exclude: set,
+            site_url: None,
+            keep_body: false,
+            max_file_size: 1024,
+            progress: &NoProgress,
+        }
+    }
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_a_warning() {
+        let set = GlobSet::empty();
+        let mut out = Vec::new();
+        let outcome = load_file(
+            Path::new("/nonexistent/feedsmith/x.md"),
+            "x.md",
+            &options(&set),
+            &mut out,
+        );
+        assert!(matches!(outcome, Outcome::NotArticle(_)));
+        assert_eq!(
+            out[0].to_string(),
+            "x.md: warning: file vanished during the run; skipped"
+        );
+    }
+
+    #[test]
+    fn parses_bytes_without_the_file_system() {
+        let (article, out) = parse_article(
+            b"---\ntitle: T\npublishedDateTime: 2024-01-01\nwebUrl: https://e.example/\n---\nbody",
+            "t.md",
+            None,
+            true,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(article.unwrap().body.unwrap().text, "body");
+        assert_eq!(
+            parse_article(b"no front matter", "t.md", None, false).0,
+            None
+        );
+    }
 }

@@ -36,6 +36,15 @@ pub fn feedsmith_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Fail with the whole of stderr when it lacks `expected`.
+pub fn assert_stderr_contains(run: &Run, expected: &str) {
+    assert!(
+        run.stderr.contains(expected),
+        "missing {expected:?} in stderr:\n{}",
+        run.stderr
+    );
+}
+
 /// Copy a fixture folder from `tests/fixtures/` into a fresh temporary folder.
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -89,7 +98,8 @@ pub fn parse_feed(path: &Path) -> feed_rs::model::Feed {
     feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every file below `root`, relative, sorted.
+/// Every file below `root`, relative, sorted; feedsmith's own dot files
+/// (manifest, lock) left out.
 pub fn files(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
     collect(root, root, &mut out);
@@ -103,6 +113,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
     };
     for entry in entries {
         let path: PathBuf = entry.unwrap().path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".feedsmith"))
+        {
+            continue;
+        }
         if path.is_dir() {
             collect(root, &path, out);
         } else {

@@ -1,10 +1,12 @@
-//! Stage 4, `write`: put rendered files in the out folder atomically, and
-//! only when their bytes changed, so readers never see a half-written feed
-//! and unchanged feeds keep their mtime (and so their ETag/Last-Modified).
+//! Atomic write-if-changed: a reader never sees a half-written file, and
+//! an unchanged file keeps its mtime (so its ETag and Last-Modified).
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+
+const TEMP_PREFIX: &str = ".feedsmith-";
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// What happened to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,31 +15,38 @@ pub enum WriteStatus {
     Unchanged,
 }
 
-/// Write `bytes` to `path` unless it already holds exactly them: into a
-/// temporary file in the same folder, flushed to disk, then renamed over
-/// the old file.
+/// Write `bytes` to `path` unless it already holds exactly them.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<WriteStatus> {
     if same_contents(path, bytes)? {
         return Ok(WriteStatus::Unchanged);
     }
+    write_atomic(path, bytes)?;
+    Ok(WriteStatus::Written)
+}
+
+/// Write `bytes` into a temporary file in the same folder, flush it to
+/// disk, then rename it over `path`: readers see the old or the new file,
+/// never a part, even if the process is killed or the disk fills up.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new()
-        .prefix(".feedsmith-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     set_readable(temp.as_file())?;
     temp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
-    Ok(WriteStatus::Written)
+    Ok(())
 }
 
-fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+/// Whether `path` is a file holding exactly `bytes`.
+pub fn same_contents(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     match fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
             Ok(fs::read(path)? == bytes)
@@ -62,6 +71,12 @@ fn set_readable(file: &fs::File) -> io::Result<()> {
 #[cfg(not(unix))]
 fn set_readable(_: &fs::File) -> io::Result<()> {
     Ok(())
+}
+
+/// Temporary files of a run killed before its rename; safe to delete
+/// under the lock.
+pub fn is_leftover_temp(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
 /// Make the rename durable; best effort, as not every platform allows it.

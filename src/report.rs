@@ -1,0 +1,82 @@
+//! `build --report json`: a machine-readable account of a run, for monitoring.
+
+use crate::pipeline::Prepared;
+use crate::write::Plan;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    status: u8,
+    counts: Counts,
+    problems: Vec<Problem<'a>>,
+    files: Files<'a>,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    articles_read: usize,
+    in_feeds: usize,
+    drafts: usize,
+    future: usize,
+    below_min_quality: usize,
+    duplicates: usize,
+    errors: usize,
+    feeds: usize,
+    written: usize,
+    unchanged: usize,
+    removed: usize,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    severity: String,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Files<'a> {
+    written: &'a [String],
+    unchanged: &'a [String],
+    removed: &'a [String],
+}
+
+/// The report as one line of JSON.
+pub fn json(prepared: &Prepared, plan: &Plan, feeds: usize, status: u8) -> String {
+    let c = &prepared.selection.counts;
+    let report = Report {
+        status,
+        counts: Counts {
+            articles_read: prepared.articles_read(),
+            in_feeds: c.in_feeds,
+            drafts: c.drafts,
+            future: c.future,
+            below_min_quality: c.low_quality,
+            duplicates: c.duplicates,
+            errors: prepared.loaded.error_files,
+            feeds,
+            written: plan.write.len(),
+            unchanged: plan.unchanged.len(),
+            removed: plan.remove.len(),
+        },
+        problems: prepared
+            .diagnostics
+            .iter()
+            .map(|d| Problem {
+                path: &d.path,
+                line: d.line,
+                column: d.column,
+                severity: d.severity.to_string(),
+                message: &d.message,
+            })
+            .collect(),
+        files: Files {
+            written: &plan.write,
+            unchanged: &plan.unchanged,
+            removed: &plan.remove,
+        },
+    };
+    serde_json::to_string(&report).unwrap_or_default()
+}

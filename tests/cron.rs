@@ -1,0 +1,396 @@
+//! Cron-grade runs: manifest and pruning, foreign files, dry runs, the
+//! lock, the empty-feed guard, JSON reports, quiet runs, concurrent runs,
+//! and SIGKILL at random moments.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CONFIG: &str = "base_url: https://x.example/feeds/\n";
+
+fn site(articles: &[(&str, &[&str])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "feedsmith.yaml", CONFIG);
+    for (i, (title, topics)) in articles.iter().enumerate() {
+        let text = article(
+            title,
+            &format!("2024-01-{:02}T00:00:00Z", i + 1),
+            &format!("https://e.example/{i}"),
+            topics,
+        );
+        write(dir.path(), &format!("content/{i}.md"), &text);
+    }
+    dir
+}
+
+fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(out)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn removes_feeds_of_topics_that_are_gone_and_nothing_else() {
+    let dir = site(&[("A", &["Keep"]), ("B", &["Gone"])]);
+    assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 0);
+    write(dir.path(), "feeds/notes.txt", "mine");
+    write(dir.path(), "feeds/topics/gone/extra.txt", "mine too");
+    write(
+        dir.path(),
+        "content/1.md",
+        &article(
+            "B",
+            "2024-01-02T00:00:00Z",
+            "https://e.example/1",
+            &["Keep"],
+        ),
+    );
+    let run = feedsmith(dir.path(), &["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.ends_with(", 2 removed\n"), "{}", run.stderr);
+    let out = dir.path().join("feeds");
+    assert!(
+        !out.join("topics/gone/rss.xml").exists() && !out.join("topics/gone/atom.xml").exists()
+    );
+    assert!(
+        out.join("notes.txt").exists() && out.join("topics/gone/extra.txt").exists(),
+        "foreign files stay"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join(".feedsmith-manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "atom.xml",
+            "rss.xml",
+            "topics/keep/atom.xml",
+            "topics/keep/rss.xml"
+        ]
+    );
+}
+
+#[test]
+fn never_overwrites_a_foreign_file() {
+    let dir = site(&[("A", &["T"])]);
+    write(
+        dir.path(),
+        "feeds/topics/t/rss.xml",
+        "<rss>hand-written</rss>",
+    );
+    let run = feedsmith(dir.path(), &["build", "-q"]);
+    assert_eq!(run.status, 2);
+    assert_stderr_contains(
+        &run,
+        "topics/t/rss.xml: error: exists but was not written by feedsmith",
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("feeds/topics/t/rss.xml")).unwrap(),
+        "<rss>hand-written</rss>"
+    );
+    assert!(
+        !dir.path().join("feeds/rss.xml").exists(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn dry_run_says_what_it_would_do_and_writes_nothing() {
+    let dir = site(&[("A", &["T"])]);
+    let run = feedsmith(dir.path(), &["build", "--dry-run"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_stderr_contains(&run, "would write: feeds/topics/t/atom.xml");
+    assert!(
+        run.stderr
+            .ends_with("4 feeds: 4 would be written, 0 unchanged, 0 would be removed\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("feeds").exists());
+    feedsmith(dir.path(), &["build", "-q"]);
+    let run = feedsmith(dir.path(), &["build", "--dry-run"]);
+    assert_stderr_contains(&run, "would leave unchanged: feeds/rss.xml");
+    assert!(
+        run.stderr
+            .ends_with("4 feeds: 0 would be written, 4 unchanged, 0 would be removed\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_held_lock_makes_the_second_run_wait_then_give_up() {
+    let dir = site(&[("A", &[])]);
+    let out = dir.path().join("feeds");
+    let lock = feedsmith::write::OutLock::acquire(&out, Duration::from_secs(1)).unwrap();
+    let started = Instant::now();
+    let run = feedsmith(dir.path(), &["build", "--lock-timeout", "1"]);
+    assert_eq!(run.status, 2);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert_stderr_contains(
+        &run,
+        ".feedsmith.lock: another feedsmith run holds this lock",
+    );
+    assert!(!out.join("rss.xml").exists());
+    drop(lock);
+    assert_eq!(
+        feedsmith(dir.path(), &["build", "-q", "--lock-timeout", "1"]).status,
+        0
+    );
+}
+
+#[test]
+fn refuses_to_wipe_good_feeds_with_empty_ones() {
+    let dir = site(&[("A", &["T"]), ("B", &[])]);
+    assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 0);
+    let before = snapshot(&dir.path().join("feeds"));
+    // Every article broken: exit 2 and nothing changes.
+    write(dir.path(), "content/0.md", "---\ntitle: [broken\n---\n");
+    write(dir.path(), "content/1.md", "---\ntitle: no date\n---\n");
+    let run = feedsmith(dir.path(), &["build", "-q"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_stderr_contains(
+        &run,
+        "would replace the feeds in feeds that have entries with empty ones",
+    );
+    assert_eq!(snapshot(&dir.path().join("feeds")), before);
+    // An empty content folder (an unmounted disk) is the same.
+    std::fs::remove_dir_all(dir.path().join("content")).unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 2);
+    assert_eq!(snapshot(&dir.path().join("feeds")), before);
+    // A missing one: exit 2, nothing touched.
+    std::fs::remove_dir(dir.path().join("content")).unwrap();
+    assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 2);
+    assert_eq!(snapshot(&dir.path().join("feeds")), before);
+    // Unless asked to.
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let run = feedsmith(dir.path(), &["build", "-q", "--allow-empty"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(parse_feed(&dir.path().join("feeds/rss.xml"))
+        .entries
+        .is_empty());
+    assert!(
+        !dir.path().join("feeds/topics/t").exists(),
+        "the topic is gone"
+    );
+}
+
+#[test]
+fn quiet_clean_runs_print_nothing() {
+    let dir = site(&[("A", &["T"])]);
+    let run = feedsmith(dir.path(), &["build", "--quiet"]);
+    assert_eq!(
+        (run.status, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+    let run = feedsmith(dir.path(), &["build", "--quiet"]);
+    assert_eq!(
+        (run.status, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+}
+
+#[test]
+fn json_report_lists_counts_problems_and_files() {
+    let dir = site(&[("A", &["T"]), ("B", &[])]);
+    write(
+        dir.path(),
+        "content/bad.md",
+        "---\ntitle: Bad\npublishedDateTime: soon\nwebUrl: https://e.example/bad\n---\n",
+    );
+    let run = feedsmith(dir.path(), &["build", "-q", "--report", "json"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["status"], 1);
+    assert_eq!(report["counts"]["articles_read"], 3);
+    assert_eq!(report["counts"]["errors"], 1);
+    assert_eq!(report["counts"]["written"], 4);
+    assert_eq!(report["problems"][0]["path"], "bad.md");
+    assert_eq!(report["problems"][0]["line"], 3);
+    assert_eq!(report["problems"][0]["severity"], "error");
+    assert_eq!(report["files"]["written"].as_array().unwrap().len(), 4);
+    let run = feedsmith(dir.path(), &["build", "-q", "--report", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["counts"]["unchanged"], 4);
+    assert_eq!(report["files"]["unchanged"][0], "rss.xml");
+}
+
+#[test]
+fn two_builds_started_together_both_succeed() {
+    let dir = fixture("basic");
+    let reference = fixture("basic");
+    feedsmith(reference.path(), &["build", "--now", NOW, "-q"]);
+    let expected = snapshot(&reference.path().join("feeds"));
+    for _ in 0..5 {
+        let _ = std::fs::remove_dir_all(dir.path().join("feeds"));
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+                .current_dir(dir.path())
+                .args(["build", "--now", NOW, "-q"])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (mut a, mut b) = (spawn(), spawn());
+        assert!(a.wait().unwrap().success());
+        assert!(b.wait().unwrap().success());
+        assert_eq!(snapshot(&dir.path().join("feeds")), expected);
+    }
+}
+
+/// A content folder big enough that a build takes a while, in two
+/// versions that differ in every feed (and in one topic).
+fn crash_content(root: &Path, version: &str) -> PathBuf {
+    let content = root.join(format!("content-{version}"));
+    for i in 0..1500 {
+        let topics: Vec<String> = (0..3)
+            .map(|t| format!("Topic {}", (i * 7 + t) % 40))
+            .collect();
+        let mut topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+        if version == "b" && i % 10 == 0 {
+            topics.push("Only B");
+        }
+        let text = article(
+            &format!("Article {i} {version}"),
+            &format!(
+                "{}-{:02}-{:02}T{:02}:00:00Z",
+                2000 + i % 24,
+                1 + i % 12,
+                1 + i % 28,
+                i % 24
+            ),
+            &format!("https://e.example/{i}"),
+            &topics,
+        );
+        write(&content, &format!("{:02}/{i}.md", i % 50), &text);
+    }
+    content
+}
+
+#[test]
+fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "feedsmith.yaml",
+        "base_url: https://x.example/feeds/\nlimit: 100\n",
+    );
+    let content = [
+        crash_content(dir.path(), "a"),
+        crash_content(dir.path(), "b"),
+    ];
+    let build_into = |content: &Path, out: &str| {
+        let run = feedsmith(
+            dir.path(),
+            &[
+                "build",
+                "-q",
+                "--content",
+                content.to_str().unwrap(),
+                "--out",
+                out,
+            ],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        snapshot(&dir.path().join(out))
+    };
+    let versions = [
+        build_into(&content[0], "expected-a"),
+        build_into(&content[1], "expected-b"),
+    ];
+    assert!(
+        versions[1].len() > versions[0].len(),
+        "version b has one more topic"
+    );
+    let started = Instant::now();
+    build_into(&content[0], "feeds");
+    let full = started.elapsed();
+
+    let mut seed: u64 = 0x5eed;
+    let mut killed_mid_write = 0;
+    let mut mixed = 0;
+    let mut round = 0;
+    while killed_mid_write < 50 {
+        round += 1;
+        assert!(
+            round <= 150,
+            "only {killed_mid_write} of 150 runs were killed before they finished"
+        );
+        let target = &content[(round + 1) % 2];
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        // Half the kills anywhere in the run, half in its second half,
+        // where the files are written.
+        let span = full.as_micros() as u64 * 9 / 10 + 1;
+        let offset = if round % 2 == 0 { 0 } else { span / 2 };
+        let delay = Duration::from_micros(offset + (seed >> 33) % (span - offset));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+            .current_dir(dir.path())
+            .args(["build", "-q", "--content", target.to_str().unwrap()])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if !finished {
+            killed_mid_write += 1;
+        }
+        let out = dir.path().join("feeds");
+        let mut seen = [false, false];
+        for (file, bytes) in snapshot(&out) {
+            let matches: Vec<bool> = versions
+                .iter()
+                .map(|v| v.get(&file) == Some(&bytes))
+                .collect();
+            assert!(
+                matches.contains(&true),
+                "round {round}: {file} is neither the old nor the new version"
+            );
+            parse_feed(&out.join(&file));
+            if matches != [true, true] {
+                seen[if matches[0] { 0 } else { 1 }] = true;
+            }
+        }
+        if seen == [true, true] {
+            mixed += 1;
+        }
+    }
+    eprintln!("{killed_mid_write} of {round} runs killed before they finished; {mixed} left a mix of old and new files");
+    // A run that completes cleans up after the killed ones.
+    build_into(&content[1], "feeds");
+    assert_eq!(snapshot(&dir.path().join("feeds")), versions[1]);
+    let leftovers: Vec<String> = walk_all(&dir.path().join("feeds"))
+        .into_iter()
+        .filter(|f| f.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk_all(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk_all(&path));
+        } else {
+            out.push(path.to_string_lossy().into_owned());
+        }
+    }
+    out
+}

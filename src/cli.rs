@@ -3,7 +3,7 @@
 
 use crate::config::{self, Overrides, Settings};
 use crate::pipeline::{self, Prepared};
-use crate::render::Format;
+use crate::render::{self, Format};
 use crate::{load, report, write};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -51,11 +51,30 @@ pub enum Command {
     )]
     Check(InputArgs),
     /// List the topics: slug, name, number of articles, newest date, feed URLs.
-    #[command(after_help = "Example:\n  feedsmith topics --base-url https://example.com/feeds/")]
-    Topics(InputArgs),
+    #[command(
+        after_help = "Example:\n  feedsmith topics --base-url https://example.com/feeds/\n  feedsmith topics --html   # <link rel=\"alternate\"> tags to paste into a site's pages"
+    )]
+    Topics(TopicsArgs),
+    /// Serve the out folder over HTTP (loopback unless told otherwise).
+    #[command(
+        after_help = "Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds"
+    )]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Build first, then rebuild whenever the content or the config changes.
+    #[arg(long)]
+    pub watch: bool,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -74,6 +93,9 @@ pub struct BuildArgs {
     /// Print a machine-readable report of the run on stdout.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
+    /// Also write a gzipped copy (`.gz`) of every file, for nginx `gzip_static` and `serve`.
+    #[arg(long)]
+    pub precompress: bool,
 }
 
 /// Formats of `--report`.
@@ -83,6 +105,15 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct TopicsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Print the autodiscovery `<link rel="alternate">` tags of every feed instead of the table.
+    #[arg(long)]
+    pub html: bool,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Folder of articles.
     #[arg(long, value_name = "DIR", default_value = "content")]
@@ -123,6 +154,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Topics(args) => topics(args),
+        Command::Serve(args) => serve(args),
     };
     ExitCode::from(status)
 }
@@ -202,10 +234,14 @@ fn build(args: &BuildArgs) -> u8 {
             "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url",
         );
     }
-    let files = match pipeline::render_all(&prepared, &settings) {
+    let mut files = match pipeline::render_all(&prepared, &settings) {
         Ok(files) => files,
         Err(e) => return fatal(format!("error: {e}")),
     };
+    if args.precompress {
+        let gz = pipeline::precompressed(&files);
+        files.extend(gz);
+    }
     // Read-only until here; from now on the out folder is ours alone.
     let _lock = if args.dry_run {
         None
@@ -250,7 +286,7 @@ fn build(args: &BuildArgs) -> u8 {
         let would = if args.dry_run { "would be " } else { "" };
         say!(
             std::io::stderr(),
-            "feedsmith: {}; {} feeds: {} {would}written, {} unchanged, {} {would}removed",
+            "feedsmith: {}; {} files: {} {would}written, {} unchanged, {} {would}removed",
             summary(&prepared),
             files.len(),
             plan.write.len(),
@@ -277,54 +313,40 @@ fn check(args: &InputArgs) -> u8 {
         let feeds = (1 + prepared.selection.topics.len()) * Format::ALL.len();
         say!(
             std::io::stderr(),
-            "feedsmith: {}; {feeds} feeds would be written",
+            "feedsmith: {}; {feeds} feeds would be written, with the index page and OPML list",
             summary(&prepared)
         );
     }
     status_of(&prepared)
 }
 
-fn topics(args: &InputArgs) -> u8 {
-    let (settings, prepared) = match prepare(args, false) {
+fn topics(args: &TopicsArgs) -> u8 {
+    let (settings, prepared) = match prepare(&args.input, false) {
         Ok(ok) => ok,
         Err(status) => return status,
     };
-    let articles = &prepared.loaded.articles;
-    let newest = |entries: &[usize]| {
-        entries.first().map_or_else(
-            || "-".to_owned(),
-            |&i| articles[i].published.format("%Y-%m-%d").to_string(),
-        )
-    };
-    let feeds = |slug: Option<&str>| {
-        Format::ALL
-            .iter()
-            .map(|&f| pipeline::feed_url(&settings, slug, f))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let selection = &prepared.selection;
-    let mut rows = vec![[
-        "SLUG".to_owned(),
-        "NAME".to_owned(),
-        "ARTICLES".to_owned(),
-        "NEWEST".to_owned(),
-        "FEEDS".to_owned(),
-    ]];
-    rows.push([
-        "(all)".to_owned(),
-        settings.title.clone(),
-        selection.counts.selected.to_string(),
-        newest(&selection.overall),
-        feeds(None),
-    ]);
-    for topic in &selection.topics {
+    let summaries = pipeline::feed_summaries(&prepared, &settings);
+    if args.html {
+        for feed in &summaries {
+            say!(
+                std::io::stdout(),
+                "{}",
+                render::autodiscovery_links(feed, &settings.title).trim_end()
+            );
+        }
+        return status_of(&prepared);
+    }
+    let mut rows = vec![["SLUG", "NAME", "ARTICLES", "NEWEST", "FEEDS"].map(str::to_owned)];
+    for feed in &summaries {
         rows.push([
-            topic.slug.clone(),
-            topic.name.clone(),
-            topic.article_count.to_string(),
-            newest(&topic.entries),
-            feeds(Some(&topic.slug)),
+            feed.slug.unwrap_or("(all)").to_owned(),
+            feed.name.to_owned(),
+            feed.article_count.to_string(),
+            feed.newest.map_or_else(
+                || "-".to_owned(),
+                |a| a.published.format("%Y-%m-%d").to_string(),
+            ),
+            feed.urls.join(" "),
         ]);
     }
     print_table(&rows);
@@ -384,5 +406,36 @@ impl load::Progress for ProgressBar {
         if let Some(bar) = self.bar.get() {
             bar.finish_and_clear();
         }
+    }
+}
+
+fn serve(args: &ServeArgs) -> u8 {
+    let watch = if args.watch {
+        let status = build(&args.build);
+        if status == EXIT_FATAL {
+            return status;
+        }
+        let build_args = args.build.clone();
+        let config = build_args
+            .input
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("feedsmith.yaml"));
+        let paths = vec![build_args.input.content.clone(), config];
+        let rebuild: crate::serve::Rebuild = Box::new(move || {
+            build(&build_args);
+        });
+        Some((paths, rebuild))
+    } else {
+        None
+    };
+    let options = crate::serve::ServeOptions {
+        addr: args.addr,
+        out_dir: args.build.out.clone(),
+        watch,
+    };
+    match crate::serve::run(options) {
+        Ok(()) => 0,
+        Err(e) => fatal(format!("error: {e}")),
     }
 }

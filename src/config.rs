@@ -38,6 +38,10 @@ pub struct ConfigFile {
     #[serde(default)]
     pub topics: Vec<TopicConfig>,
     pub max_file_size: Option<u64>,
+    /// Which format `index.opml` subscribes to (default atom).
+    pub opml_format: Option<crate::render::Format>,
+    /// WebSub hub announced in every feed.
+    pub hub: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -103,6 +107,8 @@ pub struct Settings {
     pub topics: Vec<TaxonomyTopic>,
     pub max_file_size: u64,
     pub now: DateTime<Utc>,
+    pub opml_format: crate::render::Format,
+    pub hub: Option<String>,
 }
 
 /// A config problem: nothing can be done (exit status 2).
@@ -237,6 +243,14 @@ impl Settings {
             topics,
             max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             now: overrides.now.unwrap_or(now),
+            opml_format: file.opml_format.unwrap_or(crate::render::Format::Atom),
+            hub: file
+                .hub
+                .map(|raw| {
+                    crate::load::resolve_link(&raw, None)
+                        .map_err(|reason| config_error(format!("error: config `hub`: {reason}")))
+                })
+                .transpose()?,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod select;
+pub mod serve;
 pub mod text;
 pub mod write;
 pub mod yaml;

@@ -3,7 +3,7 @@
 use crate::config::{ContentMode, Settings};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, LoadOptions, Loaded};
-use crate::render::{self, Entry, FeedMeta, Format};
+use crate::render::{self, Entry, FeedMeta, FeedSummary, Format, SiteMeta};
 use crate::select::{self, SelectOptions, Selection, Topic};
 use crate::write::OutputFile;
 use std::collections::HashMap;
@@ -136,6 +136,8 @@ pub fn render_all(
         site_link: &site_link,
         rss_url: feed_url(settings, None, Format::Rss),
         atom_url: feed_url(settings, None, Format::Atom),
+        json_url: feed_url(settings, None, Format::Json),
+        hub: settings.hub.as_deref(),
         language: &settings.language,
         author: settings.author.as_ref(),
         site_title: &settings.title,
@@ -150,18 +152,17 @@ pub fn render_all(
         let slug = Some(topic.slug.as_str());
         let meta = FeedMeta {
             title: format!("{}: {}", settings.title, topic.name),
-            description: topic.description.clone().unwrap_or_else(|| {
-                format!("{} — articles about {}", settings.description, topic.name)
-            }),
+            description: topic_description(settings, topic),
             rss_url: feed_url(settings, slug, Format::Rss),
             atom_url: feed_url(settings, slug, Format::Atom),
+            json_url: feed_url(settings, slug, Format::Json),
             image: image.as_deref().or(default_image),
             ..base_meta.clone()
         };
         feeds.push((slug, meta, entries_of(&topic.entries)));
     }
 
-    let mut files = Vec::with_capacity(feeds.len() * Format::ALL.len());
+    let mut files = Vec::with_capacity(feeds.len() * Format::ALL.len() + 2);
     for (slug, meta, entries) in &feeds {
         for format in Format::ALL {
             files.push(OutputFile {
@@ -170,9 +171,98 @@ pub fn render_all(
             });
         }
     }
+
+    let summaries = feed_summaries(prepared, settings);
+    let site = SiteMeta {
+        title: &settings.title,
+        description: &settings.description,
+        site_link: &site_link,
+        language: &settings.language,
+        author: settings.author.as_ref(),
+        opml_url: site_file_url(settings, OPML_FILE),
+        opml_format: settings.opml_format,
+    };
+    files.push(OutputFile {
+        path: OPML_FILE.to_owned(),
+        bytes: render::opml(&site, &summaries),
+    });
+    files.push(OutputFile {
+        path: INDEX_FILE.to_owned(),
+        bytes: render::index_html(&site, &summaries),
+    });
     Ok(files)
 }
 
+/// The OPML subscription list, in the out folder.
+pub const OPML_FILE: &str = "index.opml";
+/// The index page, in the out folder.
+pub const INDEX_FILE: &str = "index.html";
+
+fn site_file_url(settings: &Settings, file: &str) -> String {
+    match &settings.base_url {
+        Some(base) => base
+            .join(file)
+            .map_or_else(|_| file.to_owned(), String::from),
+        None => file.to_owned(),
+    }
+}
+
+/// `<name>.gz` next to every file, for nginx `gzip_static` and `serve`:
+/// deterministic (no name, no timestamp in the header), so an unchanged
+/// file keeps an unchanged `.gz`.
+pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
+    use std::io::Write;
+    files
+        .iter()
+        .map(|file| {
+            let mut encoder = flate2::GzBuilder::new()
+                .mtime(0)
+                .write(Vec::new(), flate2::Compression::best());
+            // Writing to a Vec cannot fail.
+            let _ = encoder.write_all(&file.bytes);
+            OutputFile {
+                path: format!("{}.gz", file.path),
+                bytes: encoder.finish().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// A topic feed's description: the taxonomy's, else one made from the site's.
+fn topic_description(settings: &Settings, topic: &Topic) -> String {
+    topic
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Articles about {} from {}.", topic.name, settings.title))
+}
+
+/// The overall feed and every topic feed, summarised for the index page,
+/// the OPML list and `topics`.
+pub fn feed_summaries<'a>(prepared: &'a Prepared, settings: &'a Settings) -> Vec<FeedSummary<'a>> {
+    let selection = &prepared.selection;
+    let articles = &prepared.loaded.articles;
+    let slugs: Vec<&str> = selection.topics.iter().map(|t| t.slug.as_str()).collect();
+    let overall = FeedSummary {
+        slug: None,
+        name: &settings.title,
+        description: settings.description.clone(),
+        article_count: selection.counts.selected,
+        newest: selection.overall.first().map(|&i| &articles[i]),
+        urls: Format::ALL.map(|f| feed_url(settings, None, f)),
+        parent: None,
+    };
+    std::iter::once(overall)
+        .chain(selection.topics.iter().map(|t| FeedSummary {
+            slug: Some(&t.slug),
+            name: &t.name,
+            description: topic_description(settings, t),
+            article_count: t.article_count,
+            newest: t.entries.first().map(|&i| &articles[i]),
+            urls: Format::ALL.map(|f| feed_url(settings, Some(&t.slug), f)),
+            parent: t.parent.as_deref().filter(|p| slugs.contains(p)),
+        }))
+        .collect()
+}
 /// Topic name as written in articles → index of its topic in the selection.
 fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
     let resolver = select::SlugResolver::new(&prepared.loaded.taxonomy);

@@ -174,7 +174,7 @@ fn each_bad_file_is_reported_and_the_rest_is_published() {
     let mut want: Vec<String> = ACCEPTED.iter().map(|t| t.to_string()).collect();
     want.sort();
     assert_eq!(got, want);
-    for file in files(&feeds) {
+    for file in feed_files(&feeds) {
         parse_feed(&feeds.join(&file));
         let text = std::fs::read_to_string(feeds.join(&file)).unwrap();
         assert!(

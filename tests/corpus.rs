@@ -34,11 +34,11 @@ fn builds_valid_feeds_from_the_shared_corpus() {
     assert_stderr_contains(&run, "1883 articles read");
     let secured = secured_values(&corpus);
     assert!(secured.len() > 10);
-    let feeds = files(&dir.path().join("feeds"));
+    let feeds = feed_files(&dir.path().join("feeds"));
     assert_eq!(
         feeds.len(),
-        16,
-        "overall + 7 taxonomy topics, 2 formats: {feeds:?}"
+        24,
+        "overall + 7 taxonomy topics, 3 formats: {feeds:?}"
     );
     for file in feeds {
         let path = dir.path().join("feeds").join(&file);

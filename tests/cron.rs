@@ -52,7 +52,7 @@ fn removes_feeds_of_topics_that_are_gone_and_nothing_else() {
     );
     let run = feedsmith(dir.path(), &["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stderr.ends_with(", 2 removed\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with(", 3 removed\n"), "{}", run.stderr);
     let out = dir.path().join("feeds");
     assert!(
         !out.join("topics/gone/rss.xml").exists() && !out.join("topics/gone/atom.xml").exists()
@@ -75,8 +75,12 @@ fn removes_feeds_of_topics_that_are_gone_and_nothing_else() {
         listed,
         [
             "atom.xml",
+            "feed.json",
+            "index.html",
+            "index.opml",
             "rss.xml",
             "topics/keep/atom.xml",
+            "topics/keep/feed.json",
             "topics/keep/rss.xml"
         ]
     );
@@ -114,7 +118,7 @@ fn dry_run_says_what_it_would_do_and_writes_nothing() {
     assert_stderr_contains(&run, "would write: feeds/topics/t/atom.xml");
     assert!(
         run.stderr
-            .ends_with("4 feeds: 4 would be written, 0 unchanged, 0 would be removed\n"),
+            .ends_with("8 files: 8 would be written, 0 unchanged, 0 would be removed\n"),
         "{}",
         run.stderr
     );
@@ -124,7 +128,7 @@ fn dry_run_says_what_it_would_do_and_writes_nothing() {
     assert_stderr_contains(&run, "would leave unchanged: feeds/rss.xml");
     assert!(
         run.stderr
-            .ends_with("4 feeds: 0 would be written, 4 unchanged, 0 would be removed\n"),
+            .ends_with("8 files: 0 would be written, 8 unchanged, 0 would be removed\n"),
         "{}",
         run.stderr
     );
@@ -217,14 +221,14 @@ fn json_report_lists_counts_problems_and_files() {
     assert_eq!(report["status"], 1);
     assert_eq!(report["counts"]["articles_read"], 3);
     assert_eq!(report["counts"]["errors"], 1);
-    assert_eq!(report["counts"]["written"], 4);
+    assert_eq!(report["counts"]["written"], 8);
     assert_eq!(report["problems"][0]["path"], "bad.md");
     assert_eq!(report["problems"][0]["line"], 3);
     assert_eq!(report["problems"][0]["severity"], "error");
-    assert_eq!(report["files"]["written"].as_array().unwrap().len(), 4);
+    assert_eq!(report["files"]["written"].as_array().unwrap().len(), 8);
     let run = feedsmith(dir.path(), &["build", "-q", "--report", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["counts"]["unchanged"], 4);
+    assert_eq!(report["counts"]["unchanged"], 8);
     assert_eq!(report["files"]["unchanged"][0], "rss.xml");
 }
 
@@ -354,6 +358,16 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
         let out = dir.path().join("feeds");
         let mut seen = [false, false];
         for (file, bytes) in snapshot(&out) {
+            if !file.ends_with("rss.xml")
+                && !file.ends_with("atom.xml")
+                && !file.ends_with("feed.json")
+            {
+                assert!(
+                    versions.iter().any(|v| v.get(&file) == Some(&bytes)),
+                    "round {round}: {file}"
+                );
+                continue;
+            }
             let matches: Vec<bool> = versions
                 .iter()
                 .map(|v| v.get(&file) == Some(&bytes))

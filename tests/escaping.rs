@@ -65,6 +65,8 @@ fn meta(content: ContentMode) -> FeedMeta<'static> {
         site_link: "https://e.example/",
         rss_url: "https://e.example/rss.xml".into(),
         atom_url: "https://e.example/atom.xml".into(),
+        json_url: "https://e.example/feed.json".into(),
+        hub: Some("https://hub.example/"),
         language: "en",
         author: None,
         site_title: "T",
@@ -105,7 +107,12 @@ proptest! {
         };
         let entries = [Entry { article: &a, topics: vec![&topic] }];
         let mode = if full { ContentMode::Full } else { ContentMode::Summary };
-        for format in Format::ALL {
+        let json: serde_json::Value = serde_json::from_slice(&render::render(Format::Json, &meta(mode), &entries).unwrap())
+            .map_err(|e| TestCaseError::fail(format!("JSON Feed does not parse: {e}")))?;
+        prop_assert_eq!(json["items"][0]["title"].as_str(), Some(a.title.as_str()));
+        prop_assert_eq!(json["items"][0]["content_text"].as_str(), Some(a.summary.as_deref().unwrap_or(&a.title)));
+        prop_assert_eq!(json["items"][0]["tags"][0].as_str(), Some(a.topics[0].as_str()));
+        for format in [Format::Rss, Format::Atom] {
             let bytes = render::render(format, &meta(mode), &entries).unwrap();
             let xml = String::from_utf8(bytes).unwrap();
             let doc = roxmltree::Document::parse(&xml)
@@ -122,7 +129,7 @@ proptest! {
                     let guid = child_text(item, "guid");
                     prop_assert_eq!(guid.as_deref(), Some(a.link.as_str()));
                 }
-                Format::Atom => {
+                Format::Atom | Format::Json => {
                     if let Some(summary) = &a.summary {
                         prop_assert_eq!(child_text(item, "summary").unwrap(), summary.clone());
                     }

@@ -12,23 +12,28 @@ fn build_basic() -> (tempfile::TempDir, Run) {
 }
 
 #[test]
-fn writes_overall_and_topic_feeds_in_both_formats() {
+fn writes_overall_and_topic_feeds_in_every_format() {
     let (dir, run) = build_basic();
     assert_eq!(run.status, 0, "{}", run.stderr);
-    let expected = [
-        "atom.xml",
-        "rss.xml",
-        "topics/c/atom.xml",
-        "topics/c/rss.xml",
-        "topics/cpp/atom.xml",
-        "topics/cpp/rss.xml",
-        "topics/kunstliche-intelligenz/atom.xml",
-        "topics/kunstliche-intelligenz/rss.xml",
-        "topics/shared/atom.xml",
-        "topics/shared/rss.xml",
-    ];
+    let mut expected = vec!["index.html".to_owned(), "index.opml".to_owned()];
+    for folder in [
+        "",
+        "topics/c/",
+        "topics/cpp/",
+        "topics/kunstliche-intelligenz/",
+        "topics/shared/",
+    ] {
+        for file in ["atom.xml", "feed.json", "rss.xml"] {
+            expected.push(format!("{folder}{file}"));
+        }
+    }
+    expected.sort();
     assert_eq!(files(&dir.path().join("feeds")), expected);
-    for file in expected {
+    let expected: Vec<String> = expected
+        .into_iter()
+        .filter(|f| !f.starts_with("index."))
+        .collect();
+    for file in &expected {
         let feed = parse_feed(&dir.path().join("feeds").join(file));
         assert!(!feed.entries.is_empty(), "{file}");
     }
@@ -171,7 +176,7 @@ fn text_is_decoded_once_and_escaped_once() {
 #[test]
 fn secured_never_appears_and_hidden_folders_are_skipped() {
     let (dir, _) = build_basic();
-    for file in files(&dir.path().join("feeds")) {
+    for file in feed_files(&dir.path().join("feeds")) {
         let text = std::fs::read_to_string(dir.path().join("feeds").join(&file)).unwrap();
         assert!(!text.contains("TOPSECRET"), "{file}");
         assert!(!text.contains("Hidden"), "{file}");
@@ -188,7 +193,7 @@ fn reports_duplicates_and_summary() {
     let summary = run.stderr.lines().last().unwrap();
     assert_eq!(
         summary,
-        "feedsmith: 9 articles read, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 10 feeds: 10 written, 0 unchanged, 0 removed"
+        "feedsmith: 9 articles read, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 17 files: 17 written, 0 unchanged, 0 removed"
     );
 }
 
@@ -238,7 +243,7 @@ fn second_build_rewrites_nothing() {
     let run = feedsmith(dir.path(), &["build", "--now", NOW]);
     assert!(
         run.stderr
-            .ends_with("10 feeds: 0 written, 10 unchanged, 0 removed\n"),
+            .ends_with("17 files: 0 written, 17 unchanged, 0 removed\n"),
         "{}",
         run.stderr
     );
@@ -279,7 +284,8 @@ fn check_writes_nothing() {
     let run = feedsmith(dir.path(), &["check", "--now", NOW]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(
-        run.stderr.ends_with("10 feeds would be written\n"),
+        run.stderr
+            .ends_with("15 feeds would be written, with the index page and OPML list\n"),
         "{}",
         run.stderr
     );
@@ -303,7 +309,8 @@ fn topics_lists_slug_name_count_newest_and_urls() {
             "5",
             "2024-01-04",
             "https://fixture.example/feeds/topics/shared/rss.xml",
-            "https://fixture.example/feeds/topics/shared/atom.xml"
+            "https://fixture.example/feeds/topics/shared/atom.xml",
+            "https://fixture.example/feeds/topics/shared/feed.json"
         ]
     );
     assert!(

@@ -32,10 +32,18 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         id: meta.atom_url.clone(),
         updated: feed_updated(entries).fixed_offset(),
         authors: vec![author],
-        links: vec![
-            link(&meta.atom_url, "self", Format::Atom.media_type()),
-            link(meta.site_link, "alternate", "text/html"),
-        ],
+        links: std::iter::once(link(&meta.atom_url, "self", Format::Atom.media_type()))
+            .chain(std::iter::once(link(
+                meta.site_link,
+                "alternate",
+                "text/html",
+            )))
+            .chain(meta.hub.map(|hub| Link {
+                href: hub.to_owned(),
+                rel: "hub".to_owned(),
+                ..Link::default()
+            }))
+            .collect(),
         generator: Some(Generator {
             value: GENERATOR.to_owned(),
             uri: Some(GENERATOR_URI.to_owned()),

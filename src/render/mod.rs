@@ -3,6 +3,9 @@
 
 mod atom;
 mod content;
+mod html;
+mod jsonfeed;
+mod opml;
 mod rss;
 
 use crate::config::{Author, ContentMode};
@@ -11,6 +14,8 @@ use crate::select::Topic;
 use chrono::{DateTime, Utc};
 
 pub use content::full_html;
+pub use html::{autodiscovery_links, index_html};
+pub use opml::opml;
 
 /// The generator named in every feed.
 pub const GENERATOR: &str = "feedsmith";
@@ -21,19 +26,22 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
 /// Feed formats feedsmith writes, with their file names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Rss,
     Atom,
+    Json,
 }
 
 impl Format {
-    pub const ALL: [Format; 2] = [Format::Rss, Format::Atom];
+    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
 
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Rss => "rss.xml",
             Format::Atom => "atom.xml",
+            Format::Json => "feed.json",
         }
     }
 
@@ -41,6 +49,16 @@ impl Format {
         match self {
             Format::Rss => "application/rss+xml",
             Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS",
+            Format::Atom => "Atom",
+            Format::Json => "JSON Feed",
         }
     }
 }
@@ -55,6 +73,9 @@ pub struct FeedMeta<'a> {
     /// This feed's own URL in each format.
     pub rss_url: String,
     pub atom_url: String,
+    pub json_url: String,
+    /// WebSub hub announced in every feed.
+    pub hub: Option<&'a str>,
     pub language: &'a str,
     pub author: Option<&'a Author>,
     /// Site title, the Atom author when no author is configured.
@@ -79,6 +100,7 @@ pub fn render(format: Format, meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<
     match format {
         Format::Rss => rss::render(meta, entries),
         Format::Atom => atom::render(meta, entries),
+        Format::Json => jsonfeed::render(meta, entries),
     }
 }
 
@@ -100,4 +122,38 @@ fn feed_updated(entries: &[Entry]) -> DateTime<Utc> {
 /// The newest published date, for RSS `pubDate`.
 fn feed_published(entries: &[Entry]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.article.published).max()
+}
+
+/// What the index page and the OPML list say about one feed.
+#[derive(Debug, Clone)]
+pub struct FeedSummary<'a> {
+    /// `None` for the overall feed.
+    pub slug: Option<&'a str>,
+    pub name: &'a str,
+    pub description: String,
+    pub article_count: usize,
+    pub newest: Option<&'a Article>,
+    /// Absolute URLs, in `Format::ALL` order.
+    pub urls: [String; 3],
+    /// Slug of the parent topic, when the taxonomy gives one that has a feed.
+    pub parent: Option<&'a str>,
+}
+
+/// The site-level documents: index page and OPML.
+#[derive(Debug, Clone)]
+pub struct SiteMeta<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub site_link: &'a str,
+    pub language: &'a str,
+    pub author: Option<&'a Author>,
+    pub opml_url: String,
+    pub opml_format: Format,
+}
+
+impl FeedSummary<'_> {
+    pub fn url(&self, format: Format) -> &str {
+        let index = Format::ALL.iter().position(|f| *f == format).unwrap_or(0);
+        &self.urls[index]
+    }
 }

@@ -37,12 +37,18 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
             ..rss::Image::default()
         }),
         atom_ext: Some(AtomExtension {
-            links: vec![Link {
+            links: std::iter::once(Link {
                 href: meta.rss_url.clone(),
                 rel: "self".to_owned(),
                 mime_type: Some(super::Format::Rss.media_type().to_owned()),
                 ..Link::default()
-            }],
+            })
+            .chain(meta.hub.map(|hub| Link {
+                href: hub.to_owned(),
+                rel: "hub".to_owned(),
+                ..Link::default()
+            }))
+            .collect(),
         }),
         namespaces,
         items,

@@ -90,12 +90,27 @@ pub fn article(title: &str, date: &str, url: &str, topics: &[&str]) -> String {
     )
 }
 
-/// Parse a feed file with feed-rs, failing the test with the file name.
+/// Parse a feed file (RSS, Atom or JSON Feed) with feed-rs, after a
+/// strict well-formedness check, failing the test with the file name.
 pub fn parse_feed(path: &Path) -> feed_rs::model::Feed {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    roxmltree::Document::parse(std::str::from_utf8(&bytes).expect("UTF-8"))
-        .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+    let text = std::str::from_utf8(&bytes).expect("UTF-8");
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str::<serde_json::Value>(text)
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+    } else {
+        roxmltree::Document::parse(text)
+            .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+    }
     feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The feed files below `root` (RSS, Atom, JSON Feed), relative, sorted.
+pub fn feed_files(root: &Path) -> Vec<String> {
+    files(root)
+        .into_iter()
+        .filter(|f| f.ends_with("rss.xml") || f.ends_with("atom.xml") || f.ends_with("feed.json"))
+        .collect()
 }
 
 /// Every file below `root`, relative, sorted; feedsmith's own dot files

@@ -2,14 +2,19 @@
 """Check every feed feedsmith wrote with Python feedparser, an independent
 consumer: no bozo (well-formed, no encoding trouble), the version we meant,
 the entry counts `feedsmith topics` announces (capped at the feed limit),
-unique ids, and the same ids in the RSS and Atom twin of each feed.
+unique ids, and the same ids in the RSS, Atom and JSON Feed of each feed.
+Also: index.html parses as HTML5 without a single parse error (html5lib,
+strict), and index.opml has one outline per feed.
 
 Usage: scripts/check_feeds.py FEEDS_DIR LIMIT TOPICS_TABLE
 """
+import json
 import os
 import sys
+import xml.etree.ElementTree as ElementTree
 
 import feedparser
+import html5lib
 
 
 def expected_counts(table_path, limit):
@@ -51,12 +56,29 @@ def main():
                 if not entry.get("link", "").startswith(("http://", "https://")):
                     problems.append(f"{path}: entry {entry.get('id')} has no absolute link")
             ids[name] = entry_ids
-        if ids.get("rss.xml") != ids.get("atom.xml"):
-            problems.append(f"{folder}: RSS and Atom entries differ")
+        with open(os.path.join(folder, "feed.json"), encoding="utf-8") as f:
+            json_feed = json.load(f)
+        checked += 1
+        if json_feed.get("version") != "https://jsonfeed.org/version/1.1":
+            problems.append(f"{folder}/feed.json: not JSON Feed 1.1")
+        ids["feed.json"] = [item.get("id") for item in json_feed.get("items", [])]
+        if not ids.get("rss.xml") == ids.get("atom.xml") == ids.get("feed.json"):
+            problems.append(f"{folder}: RSS, Atom and JSON Feed entries differ")
+    with open(os.path.join(feeds_dir, "index.html"), "rb") as page:
+        try:
+            html5lib.HTMLParser(strict=True).parse(page)
+        except html5lib.html5parser.ParseError as error:
+            problems.append(f"index.html: HTML5 parse error: {error}")
+    checked += 1
+    outlines = ElementTree.parse(os.path.join(feeds_dir, "index.opml")).getroot().iter("outline")
+    subscribed = [o for o in outlines if o.get("xmlUrl")]
+    checked += 1
+    if len(subscribed) != len(counts):
+        problems.append(f"index.opml: {len(subscribed)} feed outlines, expected {len(counts)}")
     for problem in problems:
         print(problem, file=sys.stderr)
     failed = len({p.split(":")[0] for p in problems})
-    print(f"feedparser {feedparser.__version__}: {checked} feeds checked, {len(problems)} problems")
+    print(f"feedparser {feedparser.__version__}: {checked} files checked, {len(problems)} problems")
     print(f"feedparser: {checked - failed} passed, {failed} failed")
     sys.exit(1 if problems or checked == 0 else 0)
 

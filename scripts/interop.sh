@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Real consumers of the sample feeds: nginx running the README's server
+# block, `feedsmith serve`, Python feedparser over HTTP, newsboat, sfeed,
+# and headless Chromium on the index page. .ci/run installs them all; on a
+# machine without them this script says what it skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for tool in nginx newsboat sfeed sfeed_opml_import chromium sqlite3; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "${CI:-}" = "true" ]; then
+        echo "interop: missing ${missing[*]} (.ci/run should have installed them)" >&2
+        exit 1
+    fi
+    echo "interop: skipped: ${missing[*]} not installed (apt-get install nginx newsboat sfeed chromium sqlite3)"
+    exit 0
+fi
+
+work=$(mktemp -d)
+chmod 755 "$work"  # nginx workers run as an unprivileged user
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() {
+    for _ in $(seq 100); do
+        curl -fs -o /dev/null "$1" && return 0
+        sleep 0.1
+    done
+    echo "interop: $1 did not come up" >&2
+    return 1
+}
+
+feedsmith=target/release/feedsmith
+cargo build --release --locked --quiet
+feeds="$work/feeds"
+"$feedsmith" build --quiet --out "$feeds" --precompress 2>/dev/null
+
+echo "== nginx with the README's server block"
+nginx_port=$(free_port)
+mkdir -p "$work/nginx-temp"
+{
+    echo "worker_processes 1; pid $work/nginx.pid; error_log $work/nginx-error.log;"
+    echo "events {}"
+    echo "http { include /etc/nginx/mime.types; default_type application/octet-stream; access_log off;"
+    echo "client_body_temp_path $work/nginx-temp; proxy_temp_path $work/nginx-temp; fastcgi_temp_path $work/nginx-temp;"
+    echo "uwsgi_temp_path $work/nginx-temp; scgi_temp_path $work/nginx-temp;"
+    sed -n '/<!-- nginx-server-block -->/,/<!-- \/nginx-server-block -->/p' README.md | sed '1,2d;$d' | sed '$d' |
+        sed "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$nginx_port;|; s|root /srv/site/feeds;|root $feeds;|"
+    echo "}"
+} > "$work/nginx.conf"
+nginx -t -q -c "$work/nginx.conf" -p "$work"
+nginx -c "$work/nginx.conf" -p "$work"
+wait_for "http://127.0.0.1:$nginx_port/"
+python3 scripts/check_http.py "http://127.0.0.1:$nginx_port" "$feeds"
+
+echo "== feedsmith serve"
+serve_port=$(free_port)
+"$feedsmith" serve --addr "127.0.0.1:$serve_port" --out "$feeds" 2>/dev/null &
+pids+=($!)
+wait_for "http://127.0.0.1:$serve_port/"
+python3 scripts/check_http.py "http://127.0.0.1:$serve_port" "$feeds"
+
+echo "== newsboat reloads every feed"
+export HOME="$work/home"
+mkdir -p "$HOME"
+: > "$work/newsboat.conf"
+newsboat_feeds=0
+while read -r file; do
+    url="http://127.0.0.1:$nginx_port/$file"
+    expected=$(python3 -c 'import feedparser,sys; print(len(feedparser.parse(sys.argv[1]).entries))' "$feeds/$file")
+    cache="$work/newsboat-$newsboat_feeds.db"
+    echo "$url" > "$work/urls-$newsboat_feeds"
+    newsboat -x reload -u "$work/urls-$newsboat_feeds" -c "$cache" -C "$work/newsboat.conf" >/dev/null 2>&1
+    got=$(sqlite3 "$cache" "SELECT COUNT(*) FROM rss_item;")
+    if [ "$got" != "$expected" ]; then
+        echo "newsboat: $file: $got items, expected $expected" >&2
+        exit 1
+    fi
+    newsboat_feeds=$((newsboat_feeds + 1))
+done < <(cd "$feeds" && find . -name rss.xml -o -name atom.xml | sed 's|^\./||' | sort)
+echo "newsboat: $newsboat_feeds passed, 0 failed"
+
+echo "== sfeed parses every feed, sfeed_opml_import reads the OPML list"
+sfeed_feeds=0
+while read -r file; do
+    expected=$(python3 -c 'import feedparser,sys; print(len(feedparser.parse(sys.argv[1]).entries))' "$feeds/$file")
+    got=$(sfeed < "$feeds/$file" | wc -l)
+    if [ "$got" != "$expected" ]; then
+        echo "sfeed: $file: $got entries, expected $expected" >&2
+        exit 1
+    fi
+    sfeed_feeds=$((sfeed_feeds + 1))
+done < <(cd "$feeds" && find . -name rss.xml -o -name atom.xml | sed 's|^\./||' | sort)
+outlines=$(grep -c 'xmlUrl=' "$feeds/index.opml")
+imported=$(sfeed_opml_import < "$feeds/index.opml" | grep -c '^[[:space:]]*feed ')
+if [ "$imported" != "$outlines" ]; then
+    echo "sfeed_opml_import: $imported feeds, expected $outlines" >&2
+    exit 1
+fi
+echo "sfeed: $((sfeed_feeds + 1)) passed, 0 failed"
+
+echo "== Chromium renders the index page"
+scripts/screenshot_index.sh "http://127.0.0.1:$nginx_port/" "$work/screenshots"
+echo "chromium: 2 passed, 0 failed"

@@ -12,6 +12,9 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked
+echo "== benches and examples still build"
+cargo bench --locked --no-run --quiet
+cargo build --release --locked --quiet --examples
 echo "== feeds/ is what the sample content builds"
 cargo run --release --locked --quiet -- build --quiet
 if ! git diff --exit-code -- feeds/ || [ -n "$(git status --porcelain -- feeds/)" ]; then

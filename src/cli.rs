@@ -180,13 +180,17 @@ fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
 }
 
 /// Load and select, printing every problem; `Err` holds the exit status.
-fn prepare(args: &InputArgs, show_progress: bool) -> Result<(Settings, Prepared), u8> {
+fn prepare(
+    args: &InputArgs,
+    show_progress: bool,
+    cache: Option<&[u8]>,
+) -> Result<(Settings, Prepared), u8> {
     let settings = settings(args).map_err(fatal)?;
     let bar = ProgressBar {
         enabled: show_progress && !args.quiet,
         bar: OnceLock::new(),
     };
-    let prepared = pipeline::prepare(&args.content, &settings, &bar)
+    let prepared = pipeline::prepare(&args.content, &settings, &bar, cache)
         .map_err(|e| fatal(format!("error: {e}")))?;
     for diagnostic in &prepared.diagnostics {
         say!(std::io::stderr(), "{diagnostic}");
@@ -225,7 +229,12 @@ fn summary(prepared: &Prepared) -> String {
 }
 
 fn build(args: &BuildArgs) -> u8 {
-    let (settings, prepared) = match prepare(&args.input, true) {
+    let prepared = {
+        // An unreadable or missing cache just means a full parse.
+        let cache = std::fs::read(args.out.join(pipeline::CACHE_FILE)).unwrap_or_default();
+        prepare(&args.input, true, Some(&cache))
+    };
+    let (settings, mut prepared) = match prepared {
         Ok(ok) => ok,
         Err(status) => return status,
     };
@@ -278,8 +287,20 @@ fn build(args: &BuildArgs) -> u8 {
                 );
             }
         }
-    } else if let Err(e) = write::apply(&args.out, &files, &plan) {
-        return fatal(e);
+    } else {
+        if let Err(e) = write::apply(&args.out, &files, &plan) {
+            return fatal(e);
+        }
+        if let Some(cache) = prepared.loaded.cache.take() {
+            let path = args.out.join(pipeline::CACHE_FILE);
+            if let Err(e) = write::write_atomic_unsynced(&path, &cache) {
+                say!(
+                    std::io::stderr(),
+                    "{}: warning: cannot write the cache: {e}",
+                    path.display()
+                );
+            }
+        }
     }
     let status = status_of(&prepared);
     if !args.input.quiet {
@@ -305,7 +326,7 @@ fn build(args: &BuildArgs) -> u8 {
 }
 
 fn check(args: &InputArgs) -> u8 {
-    let (_, prepared) = match prepare(args, false) {
+    let (_, prepared) = match prepare(args, false, None) {
         Ok(ok) => ok,
         Err(status) => return status,
     };
@@ -321,7 +342,7 @@ fn check(args: &InputArgs) -> u8 {
 }
 
 fn topics(args: &TopicsArgs) -> u8 {
-    let (settings, prepared) = match prepare(&args.input, false) {
+    let (settings, prepared) = match prepare(&args.input, false, None) {
         Ok(ok) => ok,
         Err(status) => return status,
     };

@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// How bad a problem is: an error skips the file, a warning does not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Warning,
     Error,
@@ -20,7 +22,7 @@ impl fmt::Display for Severity {
 }
 
 /// One problem with one input file (or the run as a whole when `path` is empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub path: String,
     pub line: Option<usize>,

@@ -2,10 +2,11 @@
 //! Only what feeds need is kept; `secured` and unknown keys never get here.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 /// One article, validated and normalised: every text is clean plain text,
 /// every URL absolute http(s).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Article {
     /// Path relative to the content folder, with `/` separators.
     pub path: String,
@@ -44,28 +45,28 @@ impl Article {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Eq)]
 pub struct Provider {
     pub name: String,
     /// `https://<domain>` when the domain is a valid host name.
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Eq)]
 pub struct Image {
     pub url: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Eq)]
 pub struct Related {
     pub title: String,
     pub url: String,
 }
 
 /// The text after the front matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Eq)]
 pub struct Body {
     pub text: String,
     /// Markdown (`.md`, `.markdown`) rather than HTML (`.html`).

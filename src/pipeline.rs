@@ -29,6 +29,7 @@ pub fn prepare(
     content_dir: &Path,
     settings: &Settings,
     progress: &dyn load::Progress,
+    cache: Option<&[u8]>,
 ) -> Result<Prepared, load::LoadError> {
     let options = LoadOptions {
         content_dir,
@@ -38,6 +39,7 @@ pub fn prepare(
         keep_body: settings.content == ContentMode::Full,
         max_file_size: settings.max_file_size,
         progress,
+        cache,
     };
     let mut loaded = load::load(&options)?;
     let mut taxonomy = settings.topics.clone();
@@ -192,6 +194,9 @@ pub fn render_all(
     });
     Ok(files)
 }
+
+/// The incremental cache, in the out folder: never served, not a feed.
+pub const CACHE_FILE: &str = ".feedsmith-cache";
 
 /// The OPML subscription list, in the out folder.
 pub const OPML_FILE: &str = "index.opml";

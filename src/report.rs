@@ -15,6 +15,8 @@ struct Report<'a> {
 #[derive(Serialize)]
 struct Counts {
     articles_read: usize,
+    /// Files whose result came from the incremental cache.
+    from_cache: usize,
     in_feeds: usize,
     drafts: usize,
     future: usize,
@@ -50,6 +52,7 @@ pub fn json(prepared: &Prepared, plan: &Plan, feeds: usize, status: u8) -> Strin
         status,
         counts: Counts {
             articles_read: prepared.articles_read(),
+            from_cache: prepared.loaded.cached_files,
             in_feeds: c.in_feeds,
             drafts: c.drafts,
             future: c.future,

@@ -40,7 +40,7 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "front-matter/deep-nesting.md",
-        "6:137: error: invalid front matter: recursion limit exceeded",
+        "6:136: error: invalid front matter: recursion limit exceeded",
     ),
     ("encoding/invalid-utf8.md", "2: error: invalid UTF-8"),
     (

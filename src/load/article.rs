@@ -9,8 +9,9 @@ use crate::text;
 use crate::yaml::{self, Node};
 use url::Url;
 
-/// The top-level keys feedsmith reads; every other key is skipped unparsed.
-pub fn is_known_key(key: &str) -> bool {
+/// The top-level keys feedsmith reads in `content: summary` mode; every
+/// other key is skipped unparsed.
+pub fn is_summary_key(key: &str) -> bool {
     matches!(
         key,
         "title"
@@ -26,9 +27,12 @@ pub fn is_known_key(key: &str) -> bool {
             | "provider"
             | "topics"
             | "images"
-            | "related"
-            | "featuredContent"
     )
+}
+
+/// The keys read in `content: full` mode: also what the HTML content shows.
+pub fn is_full_content_key(key: &str) -> bool {
+    is_summary_key(key) || matches!(key, "related" | "featuredContent")
 }
 
 /// What the article builder needs besides the fields.
@@ -429,7 +433,7 @@ mod tests {
     use super::*;
 
     fn build_from(yaml_text: &str, site: Option<&Url>) -> (Option<Article>, Vec<Diagnostic>) {
-        let fields = yaml::parse_mapping(yaml_text, is_known_key).unwrap();
+        let fields = yaml::parse_mapping(yaml_text, is_full_content_key).unwrap();
         let cx = Context {
             path: "a.md",
             yaml: yaml_text,

@@ -3,6 +3,7 @@
 //! One bad file never stops the others.
 
 mod article;
+mod cache;
 mod date;
 mod front_matter;
 mod link;
@@ -32,6 +33,9 @@ pub struct LoadOptions<'a> {
     /// Files larger than this are skipped with an error.
     pub max_file_size: u64,
     pub progress: &'a dyn Progress,
+    /// The previous run's cache, when caching is on (`build`); a run with
+    /// caching on returns the new cache in [`Loaded::cache`].
+    pub cache: Option<&'a [u8]>,
 }
 
 /// Told how the load goes, e.g. to draw a progress bar on a terminal.
@@ -63,6 +67,10 @@ pub struct Loaded {
     pub passed_over: Vec<(String, String)>,
     /// Article files skipped because of an error.
     pub error_files: usize,
+    /// The cache for the next run, when caching is on and it changed.
+    pub cache: Option<Vec<u8>>,
+    /// Files whose result came from the cache.
+    pub cached_files: usize,
 }
 
 /// The content folder itself could not be read: nothing can be done.
@@ -73,10 +81,24 @@ pub struct LoadError {
     pub source: std::io::Error,
 }
 
-enum Outcome {
-    Article(Box<Article>),
-    NotArticle(String),
-    Failed,
+use cache::Cached as Outcome;
+
+struct FileResult {
+    stamp: Option<cache::Stamp>,
+    outcome: Outcome,
+    diagnostics: Vec<Diagnostic>,
+    from_cache: bool,
+}
+
+/// The settings that change what a file parses to: a cache made under
+/// other ones is not used.
+fn cache_settings(options: &LoadOptions) -> String {
+    format!(
+        "site_url={:?};full={};max_file_size={}",
+        options.site_url.map(Url::as_str),
+        options.keep_body,
+        options.max_file_size
+    )
 }
 
 /// Run the load stage.
@@ -97,21 +119,88 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
     loaded.taxonomy = taxonomy::load(options.content_dir, &mut loaded.diagnostics);
 
     options.progress.start(found.candidates.len());
-    let results: Vec<(Outcome, Vec<Diagnostic>)> = found
+    let settings = cache_settings(options);
+    let previous = options
+        .cache
+        .map(|bytes| cache::decode(bytes, &settings))
+        .unwrap_or_default();
+    let previous_len = previous.len();
+    // Stat before reading: a change after this is seen by the next run.
+    let stamps: Vec<Option<cache::Stamp>> = found
         .candidates
         .par_iter()
-        .map(|candidate| {
-            let mut out = Vec::new();
-            let outcome = load_file(&candidate.path, &candidate.relative, options, &mut out);
+        .map(|c| {
+            std::fs::metadata(&c.path)
+                .ok()
+                .and_then(|m| cache::Stamp::of(&m))
+        })
+        .collect();
+    let hits = cache::match_entries(
+        found
+            .candidates
+            .iter()
+            .map(|c| c.relative.as_str())
+            .zip(stamps.iter().copied()),
+        previous,
+    );
+    let results: Vec<FileResult> = found
+        .candidates
+        .par_iter()
+        .zip(stamps)
+        .zip(hits)
+        .map(|((candidate, stamp), hit)| {
+            let result = match hit {
+                Some(entry) => FileResult {
+                    stamp,
+                    outcome: entry.outcome,
+                    diagnostics: entry.diagnostics,
+                    from_cache: true,
+                },
+                None => {
+                    let mut diagnostics = Vec::new();
+                    let outcome = load_file(
+                        &candidate.path,
+                        &candidate.relative,
+                        options,
+                        &mut diagnostics,
+                    );
+                    FileResult {
+                        stamp,
+                        outcome,
+                        diagnostics,
+                        from_cache: false,
+                    }
+                }
+            };
             options.progress.advance();
-            (outcome, out)
+            result
         })
         .collect();
     options.progress.finish();
 
-    for ((outcome, diagnostics), candidate) in results.into_iter().zip(&found.candidates) {
-        loaded.diagnostics.extend(diagnostics);
-        match outcome {
+    // Every file came from the cache and none went away: the cache is
+    // current, and encoding it again would only give the same bytes.
+    let cache_current = previous_len == results.len() && results.iter().all(|r| r.from_cache);
+    if options.cache.is_some() && !cache_current {
+        let entries: Vec<cache::EntryRef> = results
+            .iter()
+            .zip(&found.candidates)
+            .filter_map(|(r, c)| {
+                Some(cache::EntryRef {
+                    path: &c.relative,
+                    stamp: r.stamp?,
+                    outcome: &r.outcome,
+                    diagnostics: &r.diagnostics,
+                })
+            })
+            .collect();
+        loaded.cache = Some(cache::encode(&settings, &entries));
+    }
+    loaded.articles.reserve(results.len());
+    for (result, candidate) in results.into_iter().zip(&found.candidates) {
+        loaded.diagnostics.extend(result.diagnostics);
+        loaded.cached_files += usize::from(result.from_cache);
+        match result.outcome {
             Outcome::Article(article) => loaded.articles.push(*article),
             Outcome::NotArticle(why) => loaded.passed_over.push((candidate.relative.clone(), why)),
             Outcome::Failed => loaded.error_files += 1,
@@ -209,7 +298,12 @@ fn parse_file(
             return Outcome::Failed;
         }
     };
-    let fields = match yaml::parse_mapping(front_matter.yaml, article::is_known_key) {
+    let keys = if keep_body {
+        article::is_full_content_key
+    } else {
+        article::is_summary_key
+    };
+    let fields = match yaml::parse_mapping(front_matter.yaml, keys) {
         Ok(fields) => fields,
         Err(e) => {
             let line = e.line.map(|l| l + front_matter.first_line - 1);
@@ -290,6 +384,7 @@ mod tests {
             keep_body: false,
             max_file_size: 1024,
             progress: &NoProgress,
+            cache: None,
         }
     }
 

@@ -28,6 +28,16 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<WriteStatus> {
 /// disk, then rename it over `path`: readers see the old or the new file,
 /// never a part, even if the process is killed or the disk fills up.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Like [`write_atomic`] but without waiting for the disk: for files whose
+/// loss or corruption in a crash is harmless and detected (the cache).
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -38,10 +48,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+    if durable {
+        temp.as_file().sync_all()?;
+    }
     set_readable(temp.as_file())?;
     temp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
+    if durable {
+        sync_dir(dir);
+    }
     Ok(())
 }
 

@@ -9,7 +9,7 @@ mod atomic;
 mod lock;
 mod manifest;
 
-pub use atomic::{write_atomic, write_if_changed, WriteStatus};
+pub use atomic::{write_atomic, write_atomic_unsynced, write_if_changed, WriteStatus};
 pub use lock::{LockError, OutLock, LOCK_FILE};
 pub use manifest::{Manifest, MANIFEST_FILE};
 

@@ -35,6 +35,19 @@ pub struct Article {
 }
 
 impl Article {
+    /// Keep only what selection needs (link, dates, flags, topics, title):
+    /// most articles never reach a feed, so the rest is read again, by
+    /// `load::hydrate`, only for those that do.
+    pub fn into_light(mut self) -> Article {
+        self.summary = None;
+        self.provider = None;
+        self.image = None;
+        self.related = Vec::new();
+        self.featured_content = None;
+        self.body = None;
+        self
+    }
+
     /// The entry's updated date: `updatedDateTime` when given and not older
     /// than the published date, else the published date.
     pub fn updated_or_published(&self) -> DateTime<Utc> {

@@ -53,10 +53,20 @@ pub fn prepare(
         limit: settings.limit,
     };
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
+    let mut in_feeds: Vec<usize> = selection
+        .overall
+        .iter()
+        .chain(selection.topics.iter().flat_map(|t| &t.entries))
+        .copied()
+        .collect();
+    in_feeds.sort_unstable();
+    in_feeds.dedup();
+    let changed = load::hydrate(&mut loaded.articles, &in_feeds, &options);
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .chain(&selection.diagnostics)
+        .chain(&changed)
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);

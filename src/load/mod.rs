@@ -83,6 +83,53 @@ pub struct LoadError {
 
 use cache::Cached as Outcome;
 
+/// Read again, in full, the articles at `indices` (those that reached a
+/// feed; `load` keeps only what selection needs). An article whose file
+/// changed or vanished since it was read keeps its light form, so feeds
+/// stay consistent with the selection, and is reported.
+pub fn hydrate(
+    articles: &mut [Article],
+    indices: &[usize],
+    options: &LoadOptions,
+) -> Vec<Diagnostic> {
+    let full: Vec<(usize, Result<Article, Diagnostic>)> = indices
+        .par_iter()
+        .map(|&i| {
+            let light = &articles[i];
+            let changed = || {
+                Diagnostic::warning(
+                    &light.path,
+                    "changed during the run; its entry shows only its title",
+                )
+            };
+            let path = options.content_dir.join(&light.path);
+            let result = match read_limited(&path, options.max_file_size) {
+                Ok(bytes) => {
+                    match parse_article(&bytes, &light.path, options.site_url, options.keep_body) {
+                        (Some(article), _)
+                            if article.link == light.link
+                                && article.published == light.published =>
+                        {
+                            Ok(article)
+                        }
+                        _ => Err(changed()),
+                    }
+                }
+                Err(_) => Err(changed()),
+            };
+            (i, result)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    for (i, result) in full {
+        match result {
+            Ok(article) => articles[i] = article,
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    diagnostics
+}
+
 struct FileResult {
     stamp: Option<cache::Stamp>,
     outcome: Outcome,
@@ -125,16 +172,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         .map(|bytes| cache::decode(bytes, &settings))
         .unwrap_or_default();
     let previous_len = previous.len();
-    // Stat before reading: a change after this is seen by the next run.
-    let stamps: Vec<Option<cache::Stamp>> = found
-        .candidates
-        .par_iter()
-        .map(|c| {
-            std::fs::metadata(&c.path)
-                .ok()
-                .and_then(|m| cache::Stamp::of(&m))
-        })
-        .collect();
+    let stamps: Vec<Option<cache::Stamp>> = found.candidates.iter().map(|c| c.stamp).collect();
     let hits = cache::match_entries(
         found
             .candidates
@@ -158,12 +196,17 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
                 },
                 None => {
                     let mut diagnostics = Vec::new();
-                    let outcome = load_file(
+                    let outcome = match load_file(
                         &candidate.path,
                         &candidate.relative,
                         options,
                         &mut diagnostics,
-                    );
+                    ) {
+                        Outcome::Article(article) => {
+                            Outcome::Article(Box::new(article.into_light()))
+                        }
+                        other => other,
+                    };
                     FileResult {
                         stamp,
                         outcome,

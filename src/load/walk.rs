@@ -1,7 +1,9 @@
 //! Finding candidate article files below the content folder.
 
+use super::cache::Stamp;
 use crate::diagnostic::Diagnostic;
 use globset::GlobSet;
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +15,9 @@ const ARTICLE_EXTENSIONS: [&str; 3] = ["md", "markdown", "html"];
 pub struct Candidate {
     pub path: PathBuf,
     pub relative: String,
+    /// Size and mtime when listed (the cache key); taken before any read,
+    /// so a change after it is seen by the next run.
+    pub stamp: Option<Stamp>,
 }
 
 /// Which files the walk keeps.
@@ -30,94 +35,119 @@ pub struct Walk {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Walk `root` recursively. Folders starting with `.` and the root's
-/// `_data/` are skipped; symlinks are followed only when they stay inside
-/// the content folder and point to a file.
+/// Walk `root` recursively, folders in parallel. Folders starting with
+/// `.` and the root's `_data/` are skipped; symlinks are followed only when
+/// they stay inside the content folder and point to a file. The result is
+/// sorted, so the file system's order never shows.
 pub fn walk(root: &Path, filter: &Filter) -> std::io::Result<Walk> {
     let canonical_root = fs::canonicalize(root)?;
-    let mut walk = Walk::default();
-    let mut stack = vec![(root.to_path_buf(), String::new())];
     // Fail loudly when the content folder itself cannot be listed.
     fs::read_dir(root)?;
-    while let Some((dir, prefix)) = stack.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                walk.diagnostics.push(Diagnostic::warning(
-                    display(&prefix),
-                    format!("cannot read folder: {e}"),
-                ));
-                continue;
-            }
-        };
-        for entry in entries {
-            let Ok(entry) = entry else { continue };
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else {
-                let shown = format!("{prefix}{}", name.to_string_lossy());
-                walk.diagnostics.push(Diagnostic::warning(
-                    shown,
-                    "file name is not UTF-8; skipped",
-                ));
-                continue;
-            };
-            let relative = format!("{prefix}{name}");
-            let path = entry.path();
-            let Ok(file_type) = entry.file_type() else {
-                continue;
-            };
-            if file_type.is_dir() {
-                if name.starts_with('.') || (prefix.is_empty() && name == "_data") {
-                    walk.passed_over.push((relative, "skipped folder".into()));
-                } else {
-                    stack.push((path, format!("{relative}/")));
-                }
-                continue;
-            }
-            if !has_article_extension(name) {
-                walk.passed_over
-                    .push((relative, "not a .md, .markdown or .html file".into()));
-                continue;
-            }
-            if !filter.include.is_empty() && !filter.include.is_match(&relative) {
-                walk.passed_over
-                    .push((relative, "not matched by `include`".into()));
-                continue;
-            }
-            if filter.exclude.is_match(&relative) {
-                walk.passed_over
-                    .push((relative, "matched by `exclude`".into()));
-                continue;
-            }
-            if file_type.is_symlink() {
-                match fs::canonicalize(&path) {
-                    Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
-                    Ok(_) => {
-                        walk.diagnostics.push(Diagnostic::warning(
-                            relative,
-                            "symbolic link to something outside the content folder or not a file; not followed",
-                        ));
-                        continue;
-                    }
-                    Err(e) => {
-                        walk.diagnostics.push(Diagnostic::warning(
-                            relative,
-                            format!("broken symbolic link: {e}; skipped"),
-                        ));
-                        continue;
-                    }
-                }
-            } else if !file_type.is_file() {
-                walk.passed_over
-                    .push((relative, "not a regular file".into()));
-                continue;
-            }
-            walk.candidates.push(Candidate { path, relative });
-        }
-    }
+    let mut walk = walk_dir(root.to_path_buf(), String::new(), &canonical_root, filter);
     walk.candidates.sort_by(|a, b| a.relative.cmp(&b.relative));
     walk.passed_over.sort();
+    crate::diagnostic::sort(&mut walk.diagnostics);
     Ok(walk)
+}
+
+fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter) -> Walk {
+    let mut walk = Walk::default();
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            walk.diagnostics.push(Diagnostic::warning(
+                display(&prefix),
+                format!("cannot read folder: {e}"),
+            ));
+            return walk;
+        }
+    };
+    let mut subfolders = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            let shown = format!("{prefix}{}", name.to_string_lossy());
+            walk.diagnostics.push(Diagnostic::warning(
+                shown,
+                "file name is not UTF-8; skipped",
+            ));
+            continue;
+        };
+        let relative = format!("{prefix}{name}");
+        let path = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            if name.starts_with('.') || (prefix.is_empty() && name == "_data") {
+                walk.passed_over.push((relative, "skipped folder".into()));
+            } else {
+                subfolders.push((path, format!("{relative}/")));
+            }
+            continue;
+        }
+        if !has_article_extension(name) {
+            walk.passed_over
+                .push((relative, "not a .md, .markdown or .html file".into()));
+            continue;
+        }
+        if !filter.include.is_empty() && !filter.include.is_match(&relative) {
+            walk.passed_over
+                .push((relative, "not matched by `include`".into()));
+            continue;
+        }
+        if filter.exclude.is_match(&relative) {
+            walk.passed_over
+                .push((relative, "matched by `exclude`".into()));
+            continue;
+        }
+        if file_type.is_symlink() {
+            match fs::canonicalize(&path) {
+                Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
+                Ok(_) => {
+                    walk.diagnostics.push(Diagnostic::warning(
+                        relative,
+                        "symbolic link to something outside the content folder or not a file; not followed",
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    walk.diagnostics.push(Diagnostic::warning(
+                        relative,
+                        format!("broken symbolic link: {e}; skipped"),
+                    ));
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            walk.passed_over
+                .push((relative, "not a regular file".into()));
+            continue;
+        }
+        // For a symlink, the target's (checked above to be a file inside).
+        let meta = if file_type.is_symlink() {
+            fs::metadata(&path)
+        } else {
+            entry.metadata()
+        };
+        let stamp = meta.ok().and_then(|m| Stamp::of(&m));
+        walk.candidates.push(Candidate {
+            path,
+            relative,
+            stamp,
+        });
+    }
+    let nested: Vec<Walk> = subfolders
+        .into_par_iter()
+        .map(|(path, prefix)| walk_dir(path, prefix, canonical_root, filter))
+        .collect();
+    for child in nested {
+        walk.candidates.extend(child.candidates);
+        walk.passed_over.extend(child.passed_over);
+        walk.diagnostics.extend(child.diagnostics);
+    }
+    walk
 }
 
 fn has_article_extension(name: &str) -> bool {

@@ -2,7 +2,7 @@
 
 use super::slug::slugify;
 use crate::model::{Article, TaxonomyTopic};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One topic feed's worth of entries.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,22 +66,36 @@ pub fn group(
         entries: Vec<usize>,
         spellings: HashMap<&'a str, usize>,
     }
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    // Groups are indexed by number while counting, so that each article
+    // costs a hash lookup per topic name, not a slug computation.
+    let mut slug_of: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<(String, Group)> = Vec::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
     for &index in ordered {
-        let mut slugs_seen: Vec<String> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
         for name in &articles[index].topics {
-            let slug = resolver.slug(name);
-            let group = groups.entry(slug.clone()).or_insert_with(|| Group {
-                entries: Vec::new(),
-                spellings: HashMap::new(),
+            let g = *slug_of.entry(name.as_str()).or_insert_with(|| {
+                let slug = resolver.slug(name);
+                *by_slug.entry(slug.clone()).or_insert_with(|| {
+                    groups.push((
+                        slug,
+                        Group {
+                            entries: Vec::new(),
+                            spellings: HashMap::new(),
+                        },
+                    ));
+                    groups.len() - 1
+                })
             });
+            let group = &mut groups[g].1;
             *group.spellings.entry(name.as_str()).or_insert(0) += 1;
-            if !slugs_seen.contains(&slug) {
+            if !seen.contains(&g) {
                 group.entries.push(index);
-                slugs_seen.push(slug);
+                seen.push(g);
             }
         }
     }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
     groups
         .into_iter()
         .map(|(slug, group)| {

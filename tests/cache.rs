@@ -18,11 +18,7 @@ fn build(dir: &Path, extra: &[&str]) -> serde_json::Value {
 }
 
 fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let feeds = dir.join("feeds");
-    files(&feeds)
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(feeds.join(f)).unwrap()))
-        .collect()
+    snapshot(&dir.join("feeds"))
 }
 
 #[test]

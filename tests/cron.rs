@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,13 +24,6 @@ fn site(articles: &[(&str, &[&str])]) -> tempfile::TempDir {
         write(dir.path(), &format!("content/{i}.md"), &text);
     }
     dir
-}
-
-fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(out)
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
-        .collect()
 }
 
 #[test]

@@ -8,11 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let feeds = dir.join("feeds");
-    files(&feeds)
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(feeds.join(f)).unwrap()))
-        .collect()
+    snapshot(&dir.join("feeds"))
 }
 
 /// Copy the basic fixture creating files in reverse name order, so that

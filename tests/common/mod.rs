@@ -147,6 +147,14 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// Every file below `out` (dot files aside) with its bytes.
+pub fn snapshot(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files(out)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
+        .collect()
+}
+
 pub fn titles(feed: &feed_rs::model::Feed) -> Vec<String> {
     feed.entries
         .iter()

@@ -121,6 +121,14 @@ fn opml_lists_every_feed_grouped_by_parent_topic() {
     assert_eq!(inside, ["Shared", "C", "C++"]);
     for outline in doc.descendants().filter(|n| n.has_tag_name("outline")) {
         assert!(outline.attribute("text").is_some());
+        if outline.attribute("type").is_none() {
+            // The W3C validator warns about any other attribute without `type`.
+            assert_eq!(
+                outline.attributes().count(),
+                1,
+                "folder outline with more than text"
+            );
+        }
         if outline.attribute("xmlUrl").is_some() {
             assert_eq!(outline.attribute("type"), Some("rss"));
             assert_eq!(

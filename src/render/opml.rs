@@ -32,6 +32,8 @@ pub fn opml(site: &SiteMeta, feeds: &[FeedSummary]) -> Vec<u8> {
     out.push_str("  </head>\n  <body>\n");
     let slugs: BTreeSet<&str> = feeds.iter().filter_map(|f| f.slug).collect();
     // Top level: the overall feed, then topics without a parent that has a feed.
+    // A folder outline has only `text`: the W3C validator wants `type` on
+    // any outline with more.
     for feed in feeds {
         let has_parent = feed
             .parent
@@ -78,7 +80,7 @@ fn outline<'a>(
     }
     let _ = writeln!(
         out,
-        "{indent}<outline text=\"{name}\" title=\"{name}\">",
+        "{indent}<outline text=\"{name}\">",
         name = esc(feed.name)
     );
     let _ = writeln!(out, "{indent}  {line}");

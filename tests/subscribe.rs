@@ -51,7 +51,7 @@ fn json_feed_has_the_same_entries_as_atom() {
     assert_eq!(charlie["url"], "https://e.example/charlie");
     assert_eq!(charlie["content_text"], "Excerpt of Charlie");
     assert_eq!(charlie["image"], "https://img.example/c.jpg?a=1&b=2");
-    assert_eq!(charlie["date_published"], "2024-01-03T08:00:00+00:00");
+    assert_eq!(charlie["date_published"], "2024-01-03T08:00:00Z");
     assert_eq!(charlie["tags"], serde_json::json!(["C++", "Shared"]));
     for item in doc["items"].as_array().unwrap() {
         assert!(item["content_text"].is_string() || item["content_html"].is_string());
@@ -246,4 +246,26 @@ fn precompressed_copies_are_deterministic_and_follow_their_feed() {
         run.stderr
     );
     assert!(files(&feeds).iter().all(|f| !f.ends_with(".gz")));
+}
+
+#[test]
+fn entries_without_excerpt_still_have_text_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "feedsmith.yaml",
+        "base_url: https://x.example/feeds/\n",
+    );
+    write(
+        dir.path(),
+        "content/bare.md",
+        "---\ntitle: Only a title\npublishedDateTime: 2024-01-01T00:00:00Z\nwebUrl: https://e.example/bare\n---\n",
+    );
+    let run = feedsmith(dir.path(), &["build", "--now", NOW, "-q"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // The W3C validator warns about an Atom entry with neither summary nor content.
+    let atom = std::fs::read_to_string(dir.path().join("feeds/atom.xml")).unwrap();
+    assert!(atom.contains("<summary>Only a title</summary>"), "{atom}");
+    let doc = json(&dir.path().join("feeds/feed.json"));
+    assert_eq!(doc["items"][0]["content_text"], "Only a title");
 }

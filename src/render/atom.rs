@@ -123,7 +123,14 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
             })
             .collect(),
         links: vec![link(&article.link, "alternate", "text/html")],
-        summary: article.summary.as_ref().map(|s| Text::plain(s.clone())),
+        // An entry without summary or content draws a W3C validator
+        // warning (MissingTextualContent): fall back to the title.
+        summary: Some(Text::plain(
+            article
+                .summary
+                .clone()
+                .unwrap_or_else(|| article.title.clone()),
+        )),
         content: (meta.content == ContentMode::Full).then(|| Content {
             value: Some(super::full_html(article, meta.site_url)),
             content_type: Some("html".to_owned()),

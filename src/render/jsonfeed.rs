@@ -106,8 +106,8 @@ fn item<'a>(meta: &FeedMeta, entry: &Entry<'a>) -> Item<'a> {
         content_html: (meta.content == ContentMode::Full)
             .then(|| super::full_html(article, meta.site_url)),
         image: article.image.as_ref().map(|i| i.url.as_str()),
-        date_published: article.published.to_rfc3339(),
-        date_modified: article.updated_or_published().to_rfc3339(),
+        date_published: utc(article.published),
+        date_modified: utc(article.updated_or_published()),
         authors: article
             .provider
             .iter()
@@ -118,4 +118,9 @@ fn item<'a>(meta: &FeedMeta, entry: &Entry<'a>) -> Item<'a> {
             .collect(),
         tags: entry.topics.iter().map(|t| t.name.as_str()).collect(),
     }
+}
+
+/// RFC 3339 in UTC with `Z`, the form readers parse most reliably.
+fn utc(date: chrono::DateTime<chrono::Utc>) -> String {
+    date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -230,7 +230,12 @@ impl Settings {
             base_url,
             site_url,
             language,
-            author: file.author,
+            // Text from the config ends up in XML too: clean it like article text.
+            author: file.author.map(|a| Author {
+                name: crate::text::clean_line(&a.name),
+                email: a.email.map(|e| crate::text::clean_line(&e)),
+                uri: a.uri.map(|u| crate::text::clean_line(&u)),
+            }),
             icon,
             logo,
             limit: file.limit.unwrap_or(DEFAULT_LIMIT),

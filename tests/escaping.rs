@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use feedsmith::config::ContentMode;
-use feedsmith::model::{Article, Image, Provider, Related};
+use feedsmith::model::{Article, Body, Image, Provider, Related};
 use feedsmith::render::{self, Entry, FeedMeta, Format};
 use feedsmith::select::{slugify, Topic};
 use feedsmith::text;
@@ -12,7 +12,8 @@ use proptest::prelude::*;
 fn nasty_text() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
-        "[\\x00-\\x1f<>&\\]\"'a-z \u{a0}\u{fffe}\u{85};#]{0,40}",
+        "[\\x00-\\x1f<>&\\]\"'a-z0-9 \u{a0}\u{fffe}\u{85};#]{0,40}",
+        Just("&#7; &#x1b; &#0; &#xFFFE; *em* [l](/x)".to_owned()),
         Just("]]> &amp; &#8217; <![CDATA[ x ]]>".to_owned()),
     ]
 }
@@ -50,7 +51,10 @@ fn article(title: &str, summary: &str, topic: &str, url_tail: &str) -> Article {
             url: link.to_string(),
         }],
         featured_content: Some(text::strip_forbidden(summary).into_owned()),
-        body: None,
+        body: Some(Body {
+            text: text::strip_forbidden(summary).into_owned(),
+            markdown: true,
+        }),
     }
 }
 

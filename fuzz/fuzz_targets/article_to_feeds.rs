@@ -50,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
         };
         let json = render::render(Format::Json, &meta, &entries).expect("render");
         let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON Feed parses");
-        assert_eq!(json["items"][0]["title"].as_str(), Some(article.title.as_str()));
+        assert_eq!(
+            json["items"][0]["title"].as_str(),
+            Some(article.title.as_str())
+        );
         for format in [Format::Rss, Format::Atom] {
             let bytes = render::render(format, &meta, &entries).expect("render");
             let xml = std::str::from_utf8(&bytes).expect("UTF-8");

@@ -1,7 +1,7 @@
 //! The HTML content of an entry in `content: full` mode.
 
 use crate::model::{Article, Body};
-use crate::text::escape_html;
+use crate::text::{self, escape_html};
 use std::fmt::Write;
 use url::Url;
 
@@ -57,7 +57,12 @@ pub fn full_html(article: &Article, site_url: Option<&Url>) -> String {
         }
         html.push_str("</ul>\n");
     }
-    html
+    // Markdown turns character references such as `&#7;` into characters
+    // XML 1.0 forbids (found by fuzzing): clean the finished HTML once.
+    match text::strip_forbidden(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
 }
 
 /// The body as an HTML fragment: Markdown converted; of a whole HTML
@@ -152,6 +157,34 @@ mod tests {
             absolutize(html, Some(&base)),
             r##"<a href="https://site.example/x?a=1&amp;b=2">x</a><img src='https://site.example/blog/pic.png'><a href="#">y</a><a href="#top">t</a><p data-src="/no">"##
         );
+    }
+
+    #[test]
+    fn character_references_never_yield_forbidden_characters() {
+        let article = crate::model::Article {
+            path: "a.md".into(),
+            title: "T".into(),
+            link: "https://e.example/a".into(),
+            published: chrono::DateTime::UNIX_EPOCH,
+            updated: None,
+            summary: None,
+            kind: "article".into(),
+            quality: None,
+            heat: None,
+            draft: false,
+            provider: None,
+            topics: vec![],
+            image: None,
+            related: vec![],
+            featured_content: None,
+            body: Some(Body {
+                text: "bell &#07; and &#x1b; and &#0;".into(),
+                markdown: true,
+            }),
+        };
+        let html = full_html(&article, None);
+        assert!(html.chars().all(text::is_xml_char), "{html:?}");
+        assert!(html.contains("bell  and  and"), "{html}");
     }
 
     #[test]

@@ -35,6 +35,29 @@ pub struct Article {
 }
 
 impl Article {
+    /// A bare article for unit tests: only the required fields set.
+    #[cfg(test)]
+    pub fn bare(path: &str, link: &str, published: DateTime<Utc>) -> Article {
+        Article {
+            path: path.into(),
+            title: path.into(),
+            link: link.into(),
+            published,
+            updated: None,
+            summary: None,
+            kind: "article".into(),
+            quality: None,
+            heat: None,
+            draft: false,
+            provider: None,
+            topics: Vec::new(),
+            image: None,
+            related: Vec::new(),
+            featured_content: None,
+            body: None,
+        }
+    }
+
     /// Keep only what selection needs (link, dates, flags, topics, title):
     /// most articles never reach a feed, so the rest is read again, by
     /// `load::hydrate`, only for those that do.

@@ -161,26 +161,12 @@ mod tests {
 
     #[test]
     fn character_references_never_yield_forbidden_characters() {
-        let article = crate::model::Article {
-            path: "a.md".into(),
-            title: "T".into(),
-            link: "https://e.example/a".into(),
-            published: chrono::DateTime::UNIX_EPOCH,
-            updated: None,
-            summary: None,
-            kind: "article".into(),
-            quality: None,
-            heat: None,
-            draft: false,
-            provider: None,
-            topics: vec![],
-            image: None,
-            related: vec![],
-            featured_content: None,
+        let article = Article {
             body: Some(Body {
                 text: "bell &#07; and &#x1b; and &#0;".into(),
                 markdown: true,
             }),
+            ..Article::bare("a.md", "https://e.example/a", chrono::DateTime::UNIX_EPOCH)
         };
         let html = full_html(&article, None);
         assert!(html.chars().all(text::is_xml_char), "{html:?}");

@@ -172,22 +172,8 @@ mod tests {
 
     fn article(path: &str, link: &str, published: &str, topics: &[&str]) -> Article {
         Article {
-            path: path.into(),
-            title: path.into(),
-            link: link.into(),
-            published: at(published),
-            updated: None,
-            summary: None,
-            kind: "article".into(),
-            quality: None,
-            heat: None,
-            draft: false,
-            provider: None,
             topics: topics.iter().map(|t| t.to_string()).collect(),
-            image: None,
-            related: vec![],
-            featured_content: None,
-            body: None,
+            ..Article::bare(path, link, at(published))
         }
     }
 

@@ -53,15 +53,7 @@ pub fn prepare(
         limit: settings.limit,
     };
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
-    let mut in_feeds: Vec<usize> = selection
-        .overall
-        .iter()
-        .chain(selection.topics.iter().flat_map(|t| &t.entries))
-        .copied()
-        .collect();
-    in_feeds.sort_unstable();
-    in_feeds.dedup();
-    let changed = load::hydrate(&mut loaded.articles, &in_feeds, &options);
+    let changed = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
@@ -191,7 +183,6 @@ pub fn render_all(
         site_link: &site_link,
         language: &settings.language,
         author: settings.author.as_ref(),
-        opml_url: site_file_url(settings, OPML_FILE),
         opml_format: settings.opml_format,
     };
     files.push(OutputFile {
@@ -212,15 +203,6 @@ pub const CACHE_FILE: &str = ".feedsmith-cache";
 pub const OPML_FILE: &str = "index.opml";
 /// The index page, in the out folder.
 pub const INDEX_FILE: &str = "index.html";
-
-fn site_file_url(settings: &Settings, file: &str) -> String {
-    match &settings.base_url {
-        Some(base) => base
-            .join(file)
-            .map_or_else(|_| file.to_owned(), String::from),
-        None => file.to_owned(),
-    }
-}
 
 /// `<name>.gz` next to every file, for nginx `gzip_static` and `serve`:
 /// deterministic (no name, no timestamp in the header), so an unchanged

@@ -172,21 +172,19 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         .map(|bytes| cache::decode(bytes, &settings))
         .unwrap_or_default();
     let previous_len = previous.len();
-    let stamps: Vec<Option<cache::Stamp>> = found.candidates.iter().map(|c| c.stamp).collect();
     let hits = cache::match_entries(
         found
             .candidates
             .iter()
-            .map(|c| c.relative.as_str())
-            .zip(stamps.iter().copied()),
+            .map(|c| (c.relative.as_str(), c.stamp)),
         previous,
     );
     let results: Vec<FileResult> = found
         .candidates
         .par_iter()
-        .zip(stamps)
         .zip(hits)
-        .map(|((candidate, stamp), hit)| {
+        .map(|(candidate, hit)| {
+            let stamp = candidate.stamp;
             let result = match hit {
                 Some(entry) => FileResult {
                     stamp,

@@ -147,7 +147,6 @@ pub struct SiteMeta<'a> {
     pub site_link: &'a str,
     pub language: &'a str,
     pub author: Option<&'a Author>,
-    pub opml_url: String,
     pub opml_format: Format,
 }
 

@@ -45,6 +45,8 @@ pub struct Selection {
     /// Topic feeds, by slug.
     pub topics: Vec<Topic>,
     pub counts: Counts,
+    /// Indices of the articles in at least one feed, sorted.
+    pub in_feeds: Vec<usize>,
     /// Duplicate warnings.
     pub diagnostics: Vec<Diagnostic>,
     /// Articles left out, with why (shown by `--verbose`).
@@ -114,6 +116,7 @@ pub fn select(
         overall,
         topics,
         counts,
+        in_feeds,
         diagnostics,
         left_out,
     }

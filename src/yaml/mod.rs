@@ -9,6 +9,8 @@ use serde::de::{
 };
 use std::fmt;
 
+mod fast;
+
 /// A YAML value, independent of the parser that produced it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
@@ -84,78 +86,13 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// a value such as `secured` never enters memory as data. A top-level key
 /// given twice is an error: which of the two was meant is not knowable.
 pub fn parse_mapping(text: &str, keep: fn(&str) -> bool) -> Result<Vec<(String, Node)>, YamlError> {
-    // Fast path: most of a real front matter's bytes are keys feeds never
-    // use (`secured` blobs, `related` lists). Blank them out before parsing;
-    // on any doubt, or any error, parse the text as it is, so results and
-    // error positions are exactly those of the full parse.
-    if let Some(trimmed) = blank_unwanted_keys(text, keep) {
-        if let Ok(entries) = parse_mapping_exact(&trimmed, keep) {
-            return Ok(entries);
-        }
+    // Most front matter has a plain shape that `fast` reads in a fraction
+    // of the time; it answers only when its result is exactly the full
+    // parser's, and leaves everything else, errors included, to the latter.
+    if let Some(entries) = fast::parse_mapping(text, keep) {
+        return Ok(entries);
     }
     parse_mapping_exact(text, keep)
-}
-
-/// The text with every line of unwanted top-level keys blanked (newlines
-/// kept, so line numbers stay), or `None` when the text's shape leaves any
-/// doubt: a top-level line that is not a plain `key:` line, a quoted scalar
-/// spanning lines, or a key given twice.
-fn blank_unwanted_keys(text: &str, keep: fn(&str) -> bool) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut seen: Vec<&str> = Vec::new();
-    let mut dropping = false;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        match content.bytes().next() {
-            // Indented lines, comments and blank lines belong to the current key.
-            None | Some(b' ' | b'\t' | b'#') => {}
-            // A block sequence may sit at the key's own indentation.
-            Some(b'-') if content == "-" || content.starts_with("- ") => {}
-            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
-                let (key, rest) = content.split_once(':')?;
-                if !(rest.is_empty() || rest.starts_with(' ')) || key.contains(char::is_whitespace)
-                {
-                    return None;
-                }
-                if seen.contains(&key) {
-                    return None;
-                }
-                seen.push(key);
-                dropping = !keep(key);
-                if dropping && opens_multiline_quote(rest) {
-                    return None;
-                }
-            }
-            Some(_) => return None,
-        }
-        if dropping {
-            out.push('\n');
-        } else {
-            out.push_str(line);
-        }
-    }
-    Some(out)
-}
-
-/// Whether a value starts a quoted scalar that does not end on its line.
-fn opens_multiline_quote(value: &str) -> bool {
-    let value = value.trim();
-    match value.bytes().next() {
-        Some(b'"') => {
-            let mut escaped = false;
-            for c in value[1..].chars() {
-                match (escaped, c) {
-                    (true, _) => escaped = false,
-                    (false, '\\') => escaped = true,
-                    (false, '"') => return false,
-                    _ => {}
-                }
-            }
-            true
-        }
-        Some(b'\'') => !value[1..].replace("''", "").contains('\''),
-        _ => false,
-    }
 }
 
 fn parse_mapping_exact(
@@ -356,25 +293,6 @@ mod tests {
         assert!(err.message.contains("duplicate key `a`"), "{err:?}");
         assert_eq!(err.line, Some(2));
         assert!(parse_mapping("- a\n- b\n", keep_all).is_err());
-    }
-
-    #[test]
-    fn blanks_unwanted_keys_and_keeps_line_numbers() {
-        let text = "title: T\nsecured: \"abc\"\nrelated:\n  - title: x\n- y\ntopics: [a]\n";
-        let trimmed = blank_unwanted_keys(text, |k| k == "title" || k == "topics").unwrap();
-        assert_eq!(trimmed, "title: T\n\n\n\n\ntopics: [a]\n");
-        // Doubt means no fast path.
-        let keep = |k: &str| k == "title";
-        assert_eq!(
-            blank_unwanted_keys("secured: \"open\nline\"\ntitle: x\n", keep),
-            None
-        );
-        assert_eq!(blank_unwanted_keys("a: 1\na: 2\n", keep), None);
-        assert_eq!(blank_unwanted_keys("\"title\": x\n", keep), None);
-        assert_eq!(
-            blank_unwanted_keys("a: x\nplain continuation\n", keep),
-            None
-        );
     }
 
     #[test]

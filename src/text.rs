@@ -29,6 +29,9 @@ pub fn strip_forbidden(s: &str) -> Cow<'_, str> {
 /// line breaks and NBSP) → one line of plain text: decode character references
 /// once, collapse whitespace runs to one space, trim, drop forbidden characters.
 pub fn clean_line(raw: &str) -> String {
+    if is_clean_line(raw) {
+        return raw.to_owned();
+    }
     let decoded = html_escape::decode_html_entities(raw);
     let mut out = String::with_capacity(decoded.len());
     let mut pending_space = false;
@@ -46,10 +49,24 @@ pub fn clean_line(raw: &str) -> String {
     out
 }
 
+/// Whether `clean_line` would give `raw` back unchanged, by a quick look:
+/// printable ASCII without `&`, single spaces between words, no space at
+/// either end.
+fn is_clean_line(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    !bytes.starts_with(b" ")
+        && !bytes.ends_with(b" ")
+        && bytes.iter().all(|&b| matches!(b, b' '..=b'~') && b != b'&')
+        && !raw.contains("  ")
+}
+
 /// Cut `s` to at most `max` characters, at the last space before the limit
 /// when there is one, and end it with an ellipsis. Returns `None` when `s`
 /// is short enough already.
 pub fn truncate_words(s: &str, max: usize) -> Option<String> {
+    if s.len() <= max {
+        return None;
+    }
     let (cut, _) = s.char_indices().nth(max)?;
     let head = &s[..cut];
     let head = match head.rfind(' ') {
@@ -77,6 +94,12 @@ mod tests {
         assert_eq!(clean_line("A &amp; B"), "A & B");
         assert_eq!(clean_line("x\u{0}y\u{1b}z\u{85}"), "xyz");
         assert_eq!(clean_line("\u{a0}\u{a0}"), "");
+        assert!(is_clean_line("Plain title: C# 2.0!"));
+        for raw in ["a", "C# & F#!", "x  y", " x", "x ", "", "t\tab", "é"] {
+            if is_clean_line(raw) {
+                assert_eq!(clean_line(raw), raw);
+            }
+        }
     }
 
     #[test]

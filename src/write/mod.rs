@@ -94,10 +94,11 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<(), Wr
         .map_err(io_error(&manifest_path))?;
 
     let to_write: BTreeSet<&String> = plan.write.iter().collect();
-    for file in files.iter().filter(|f| to_write.contains(&f.path)) {
-        let path = out_dir.join(&file.path);
-        write_atomic(&path, &file.bytes).map_err(io_error(&path))?;
-    }
+    let writes: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| to_write.contains(&f.path))
+        .collect();
+    write_all_atomic(out_dir, &writes)?;
     for stale in &plan.remove {
         let path = out_dir.join(stale);
         match std::fs::remove_file(&path) {
@@ -113,6 +114,43 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<(), Wr
 }
 
 /// Remove temporary files left by a killed run, in every folder we write to.
+/// Write each file atomically, several at a time: most of a durable
+/// write is waiting for the disk, and those waits overlap. The first error
+/// (in file order) is returned; every file is either old or new, whatever
+/// happens.
+fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> Result<(), WriteError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const WRITERS: usize = 8;
+    let next = AtomicUsize::new(0);
+    let mut errors: Vec<(usize, WriteError)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..WRITERS.min(files.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut errors = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        let path = out_dir.join(&file.path);
+                        if let Err(e) = write_atomic(&path, &file.bytes) {
+                            errors.push((i, io_error(&path)(e)));
+                        }
+                    }
+                    errors
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    errors.sort_by_key(|(i, _)| *i);
+    match errors.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
 fn remove_leftover_temps(out_dir: &Path, files: &[OutputFile]) {
     let mut dirs: BTreeSet<PathBuf> = files
         .iter()

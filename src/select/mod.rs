@@ -11,7 +11,7 @@ pub use topics::{SlugResolver, Topic};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Article, TaxonomyTopic};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The selection rules of a run.
 #[derive(Debug, Clone)]
@@ -86,16 +86,20 @@ pub fn select(
         }
     }
 
-    let (mut kept, diagnostics) = dedupe(articles, &passed, &mut left_out);
+    let (kept, diagnostics) = dedupe(articles, &passed, &mut left_out);
     counts.duplicates = passed.len() - kept.len();
     counts.selected = kept.len();
 
-    kept.sort_by(|&a, &b| {
-        let (a, b) = (&articles[a], &articles[b]);
-        b.published
-            .cmp(&a.published)
-            .then_with(|| a.link.cmp(&b.link))
+    // Sort keys side by side rather than behind each article: the sort
+    // then runs over one small array, and links are read only on ties.
+    let mut keyed: Vec<(DateTime<Utc>, usize)> =
+        kept.iter().map(|&i| (articles[i].published, i)).collect();
+    keyed.sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| articles[a.1].link.cmp(&articles[b.1].link))
+            .then(a.1.cmp(&b.1))
     });
+    let kept: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let resolver = SlugResolver::new(taxonomy);
     let topics = topics::group(articles, &kept, &resolver, options.limit);
     let mut overall = kept;
@@ -130,7 +134,9 @@ fn dedupe(
     passed: &[usize],
     left_out: &mut Vec<(String, String)>,
 ) -> (Vec<usize>, Vec<Diagnostic>) {
-    let mut winner: HashMap<&str, usize> = HashMap::with_capacity(passed.len());
+    // Fx, not SipHash: the keys are the site's own links, not an attacker's.
+    let mut winner: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(passed.len(), Default::default());
     for &index in passed {
         let article = &articles[index];
         winner

@@ -2,7 +2,7 @@
 
 use super::slug::slugify;
 use crate::model::{Article, TaxonomyTopic};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One topic feed's worth of entries.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,7 @@ pub struct SlugResolver<'a> {
 
 impl<'a> SlugResolver<'a> {
     pub fn new(taxonomy: &'a [TaxonomyTopic]) -> Self {
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for (i, topic) in taxonomy.iter().enumerate() {
             for key in [Some(&topic.name), topic.shortname.as_ref(), Some(&topic.id)]
                 .into_iter()
@@ -68,9 +68,9 @@ pub fn group(
     }
     // Groups are indexed by number while counting, so that each article
     // costs a hash lookup per topic name, not a slug computation.
-    let mut slug_of: HashMap<&str, usize> = HashMap::new();
+    let mut slug_of: HashMap<&str, usize> = HashMap::default();
     let mut groups: Vec<(String, Group)> = Vec::new();
-    let mut by_slug: HashMap<String, usize> = HashMap::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::default();
     for &index in ordered {
         let mut seen: Vec<usize> = Vec::new();
         for name in &articles[index].topics {
@@ -81,7 +81,7 @@ pub fn group(
                         slug,
                         Group {
                             entries: Vec::new(),
-                            spellings: HashMap::new(),
+                            spellings: HashMap::default(),
                         },
                     ));
                     groups.len() - 1
@@ -157,9 +157,9 @@ mod tests {
 
     #[test]
     fn most_used_spelling_wins_ties_to_smallest() {
-        let m = HashMap::from([("AI", 2), ("ai", 2), ("Ai", 1)]);
+        let m = HashMap::from_iter([("AI", 2), ("ai", 2), ("Ai", 1)]);
         assert_eq!(most_used(&m), "AI");
-        let m = HashMap::from([("ai", 3), ("AI", 2)]);
+        let m = HashMap::from_iter([("ai", 3), ("AI", 2)]);
         assert_eq!(most_used(&m), "ai");
     }
 }

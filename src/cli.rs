@@ -183,7 +183,7 @@ fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
 fn prepare(
     args: &InputArgs,
     show_progress: bool,
-    cache: Option<&[u8]>,
+    cache: Option<Vec<u8>>,
 ) -> Result<(Settings, Prepared), u8> {
     let settings = settings(args).map_err(fatal)?;
     let bar = ProgressBar {
@@ -229,10 +229,11 @@ fn summary(prepared: &Prepared) -> String {
 }
 
 fn build(args: &BuildArgs) -> u8 {
+    crate::trace("start");
     let prepared = {
         // An unreadable or missing cache just means a full parse.
         let cache = std::fs::read(args.out.join(pipeline::CACHE_FILE)).unwrap_or_default();
-        prepare(&args.input, true, Some(&cache))
+        prepare(&args.input, true, Some(cache))
     };
     let (settings, mut prepared) = match prepared {
         Ok(ok) => ok,
@@ -243,10 +244,12 @@ fn build(args: &BuildArgs) -> u8 {
             "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url",
         );
     }
+    crate::trace("prepared");
     let mut files = match pipeline::render_all(&prepared, &settings) {
         Ok(files) => files,
         Err(e) => return fatal(format!("error: {e}")),
     };
+    crate::trace("rendered");
     if args.precompress {
         let gz = pipeline::precompressed(&files);
         files.extend(gz);
@@ -302,6 +305,7 @@ fn build(args: &BuildArgs) -> u8 {
             }
         }
     }
+    crate::trace("written");
     let status = status_of(&prepared);
     if !args.input.quiet {
         let would = if args.dry_run { "would be " } else { "" };
@@ -322,6 +326,10 @@ fn build(args: &BuildArgs) -> u8 {
             report::json(&prepared, &plan, files.len(), status)
         );
     }
+    crate::trace("reported");
+    // The process ends right after: freeing every article one by one would
+    // only delay the exit, and the system takes the memory back at once.
+    std::mem::forget(prepared);
     status
 }
 

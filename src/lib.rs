@@ -15,5 +15,8 @@ pub mod report;
 pub mod select;
 pub mod serve;
 pub mod text;
+mod trace;
 pub mod write;
 pub mod yaml;
+
+pub(crate) use trace::trace;

@@ -29,7 +29,7 @@ pub fn prepare(
     content_dir: &Path,
     settings: &Settings,
     progress: &dyn load::Progress,
-    cache: Option<&[u8]>,
+    cache: Option<Vec<u8>>,
 ) -> Result<Prepared, load::LoadError> {
     let options = LoadOptions {
         content_dir,
@@ -39,9 +39,8 @@ pub fn prepare(
         keep_body: settings.content == ContentMode::Full,
         max_file_size: settings.max_file_size,
         progress,
-        cache,
     };
-    let mut loaded = load::load(&options)?;
+    let mut loaded = load::load(&options, cache)?;
     let mut taxonomy = settings.topics.clone();
     taxonomy.append(&mut loaded.taxonomy);
     loaded.taxonomy = taxonomy;
@@ -53,6 +52,7 @@ pub fn prepare(
         limit: settings.limit,
     };
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
+    crate::trace("selected");
     let changed = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
@@ -62,6 +62,7 @@ pub fn prepare(
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
+    crate::trace("hydrated");
     Ok(Prepared {
         loaded,
         selection,
@@ -265,8 +266,9 @@ fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
     let resolver = select::SlugResolver::new(&prepared.loaded.taxonomy);
     let topics = &prepared.selection.topics;
     let mut map = HashMap::new();
-    for article in &prepared.loaded.articles {
-        for name in &article.topics {
+    // Only articles in a feed are ever looked up.
+    for &i in &prepared.selection.in_feeds {
+        for name in &prepared.loaded.articles[i].topics {
             if map.contains_key(name.as_str()) {
                 continue;
             }

@@ -33,9 +33,6 @@ pub struct LoadOptions<'a> {
     /// Files larger than this are skipped with an error.
     pub max_file_size: u64,
     pub progress: &'a dyn Progress,
-    /// The previous run's cache, when caching is on (`build`); a run with
-    /// caching on returns the new cache in [`Loaded::cache`].
-    pub cache: Option<&'a [u8]>,
 }
 
 /// Told how the load goes, e.g. to draw a progress bar on a terminal.
@@ -130,11 +127,20 @@ pub fn hydrate(
     diagnostics
 }
 
+/// What became of one file, besides the article itself.
 struct FileResult {
     stamp: Option<cache::Stamp>,
-    outcome: Outcome,
+    kind: FileKind,
     diagnostics: Vec<Diagnostic>,
     from_cache: bool,
+}
+
+/// An [`Outcome`] without its article: articles travel apart, so that all
+/// of them end up in one vector without being copied again.
+enum FileKind {
+    Article,
+    NotArticle(String),
+    Failed,
 }
 
 /// The settings that change what a file parses to: a cache made under
@@ -148,8 +154,11 @@ fn cache_settings(options: &LoadOptions) -> String {
     )
 }
 
-/// Run the load stage.
-pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
+/// Run the load stage. With `cache` (the previous run's, or empty when
+/// there is none), files whose stamp did not change are taken from it and
+/// the new cache is returned in [`Loaded::cache`] when it changed.
+pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, LoadError> {
+    crate::trace("load start");
     let filter = walk::Filter {
         include: options.include,
         exclude: options.exclude,
@@ -158,6 +167,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
         path: options.content_dir.display().to_string(),
         source,
     })?;
+    crate::trace("walked");
     let mut loaded = Loaded {
         passed_over: found.passed_over,
         diagnostics: found.diagnostics,
@@ -167,11 +177,12 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
 
     options.progress.start(found.candidates.len());
     let settings = cache_settings(options);
-    let previous = options
-        .cache
-        .map(|bytes| cache::decode(bytes, &settings))
+    let caching = cache.is_some();
+    let previous = cache
+        .map(|bytes| cache::decode(&bytes, &settings))
         .unwrap_or_default();
     let previous_len = previous.len();
+    crate::trace("cache decoded");
     let hits = cache::match_entries(
         found
             .candidates
@@ -179,75 +190,82 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, LoadError> {
             .map(|c| (c.relative.as_str(), c.stamp)),
         previous,
     );
-    let results: Vec<FileResult> = found
+    let mut results: Vec<FileResult> = Vec::new();
+    let mut articles: Vec<Option<Article>> = Vec::new();
+    found
         .candidates
         .par_iter()
         .zip(hits)
         .map(|(candidate, hit)| {
-            let stamp = candidate.stamp;
-            let result = match hit {
-                Some(entry) => FileResult {
-                    stamp,
-                    outcome: entry.outcome,
-                    diagnostics: entry.diagnostics,
-                    from_cache: true,
-                },
+            let (outcome, diagnostics, from_cache) = match hit {
+                Some(entry) => (entry.outcome, entry.diagnostics, true),
                 None => {
                     let mut diagnostics = Vec::new();
-                    let outcome = match load_file(
-                        &candidate.path,
-                        &candidate.relative,
-                        options,
-                        &mut diagnostics,
-                    ) {
-                        Outcome::Article(article) => {
-                            Outcome::Article(Box::new(article.into_light()))
-                        }
-                        other => other,
-                    };
-                    FileResult {
-                        stamp,
-                        outcome,
-                        diagnostics,
-                        from_cache: false,
-                    }
+                    let path = options.content_dir.join(&candidate.relative);
+                    let outcome = load_file(&path, &candidate.relative, options, &mut diagnostics);
+                    (outcome, diagnostics, false)
                 }
             };
+            let (kind, article) = match outcome {
+                Outcome::Article(article) => (FileKind::Article, Some(article.into_light())),
+                Outcome::NotArticle(why) => (FileKind::NotArticle(why), None),
+                Outcome::Failed => (FileKind::Failed, None),
+            };
             options.progress.advance();
-            result
+            let result = FileResult {
+                stamp: candidate.stamp,
+                kind,
+                diagnostics,
+                from_cache,
+            };
+            (result, article)
         })
-        .collect();
+        // Straight into place, in path order, whatever the thread count.
+        .unzip_into_vecs(&mut results, &mut articles);
     options.progress.finish();
+    crate::trace("files parsed");
 
     // Every file came from the cache and none went away: the cache is
     // current, and encoding it again would only give the same bytes.
     let cache_current = previous_len == results.len() && results.iter().all(|r| r.from_cache);
-    if options.cache.is_some() && !cache_current {
+    if caching && !cache_current {
         let entries: Vec<cache::EntryRef> = results
             .iter()
+            .zip(&articles)
             .zip(&found.candidates)
-            .filter_map(|(r, c)| {
+            .filter_map(|((r, article), c)| {
+                let outcome = match (&r.kind, article) {
+                    (FileKind::Article, Some(article)) => cache::OutcomeRef::Article(article),
+                    (FileKind::NotArticle(why), _) => cache::OutcomeRef::NotArticle(why),
+                    _ => cache::OutcomeRef::Failed,
+                };
                 Some(cache::EntryRef {
                     path: &c.relative,
                     stamp: r.stamp?,
-                    outcome: &r.outcome,
+                    outcome,
                     diagnostics: &r.diagnostics,
                 })
             })
             .collect();
         loaded.cache = Some(cache::encode(&settings, &entries));
     }
-    loaded.articles.reserve(results.len());
+    crate::trace("cache encoded");
     for (result, candidate) in results.into_iter().zip(&found.candidates) {
         loaded.diagnostics.extend(result.diagnostics);
         loaded.cached_files += usize::from(result.from_cache);
-        match result.outcome {
-            Outcome::Article(article) => loaded.articles.push(*article),
-            Outcome::NotArticle(why) => loaded.passed_over.push((candidate.relative.clone(), why)),
-            Outcome::Failed => loaded.error_files += 1,
+        match result.kind {
+            FileKind::Article => {}
+            FileKind::NotArticle(why) => loaded.passed_over.push((candidate.relative.clone(), why)),
+            FileKind::Failed => loaded.error_files += 1,
         }
     }
+    // `filter_map` (unlike `flatten`) collects in place: `Option<Article>`
+    // has the size of `Article`, so the vector is reused, not copied.
+    #[allow(clippy::filter_map_identity)]
+    let articles: Vec<Article> = articles.into_iter().filter_map(|a| a).collect();
+    loaded.articles = articles;
     loaded.passed_over.sort();
+    crate::trace("load done");
     Ok(loaded)
 }
 
@@ -425,7 +443,6 @@ mod tests {
             keep_body: false,
             max_file_size: 1024,
             progress: &NoProgress,
-            cache: None,
         }
     }
 

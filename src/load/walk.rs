@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 /// Extensions of files that may be articles.
 const ARTICLE_EXTENSIONS: [&str; 3] = ["md", "markdown", "html"];
 
-/// A file to read, with its path relative to the content folder.
+/// A file to read, by its path relative to the content folder (joined to
+/// the folder only when read: a second path per file is memory for nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub path: PathBuf,
     pub relative: String,
     /// Size and mtime when listed (the cache key); taken before any read,
     /// so a change after it is seen by the next run.
@@ -75,7 +75,6 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             continue;
         };
         let relative = format!("{prefix}{name}");
-        let path = entry.path();
         let Ok(file_type) = entry.file_type() else {
             continue;
         };
@@ -83,7 +82,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             if name.starts_with('.') || (prefix.is_empty() && name == "_data") {
                 walk.passed_over.push((relative, "skipped folder".into()));
             } else {
-                subfolders.push((path, format!("{relative}/")));
+                subfolders.push((entry.path(), format!("{relative}/")));
             }
             continue;
         }
@@ -103,7 +102,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             continue;
         }
         if file_type.is_symlink() {
-            match fs::canonicalize(&path) {
+            match fs::canonicalize(entry.path()) {
                 Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
                 Ok(_) => {
                     walk.diagnostics.push(Diagnostic::warning(
@@ -127,16 +126,12 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         }
         // For a symlink, the target's (checked above to be a file inside).
         let meta = if file_type.is_symlink() {
-            fs::metadata(&path)
+            fs::metadata(entry.path())
         } else {
             entry.metadata()
         };
         let stamp = meta.ok().and_then(|m| Stamp::of(&m));
-        walk.candidates.push(Candidate {
-            path,
-            relative,
-            stamp,
-        });
+        walk.candidates.push(Candidate { relative, stamp });
     }
     let nested: Vec<Walk> = subfolders
         .into_par_iter()

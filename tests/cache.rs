@@ -147,3 +147,35 @@ fn other_settings_do_not_use_the_cache() {
     let report = build(dir.path(), &[]);
     assert_eq!(report["counts"]["from_cache"], 10);
 }
+
+#[test]
+fn added_and_removed_files_give_what_a_fresh_build_gives() {
+    let dir = fixture("basic");
+    build(dir.path(), &[]);
+    // Remove an article early in path order, so every later cached
+    // article sits one place further up; add one between two others.
+    std::fs::remove_file(dir.path().join("content/news/a1.md")).unwrap();
+    write(
+        dir.path(),
+        "content/news/a25.md",
+        &article(
+            "Newcomer",
+            "2024-01-09T10:00:00Z",
+            "https://e.example/newcomer",
+            &["C"],
+        ),
+    );
+    let report = build(dir.path(), &[]);
+    // Ten files before; one gone, one new.
+    assert_eq!(report["counts"]["from_cache"], 9);
+    let incremental = outputs(dir.path());
+    let third = build(dir.path(), &[]);
+    assert_eq!(third["counts"]["from_cache"], 10);
+    assert_eq!(third["problems"], report["problems"]);
+    assert_eq!(outputs(dir.path()), incremental);
+
+    std::fs::remove_dir_all(dir.path().join("feeds")).unwrap();
+    let fresh = build(dir.path(), &[]);
+    assert_eq!(fresh["problems"], report["problems"]);
+    assert_eq!(outputs(dir.path()), incremental);
+}

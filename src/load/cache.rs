@@ -8,7 +8,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Article;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &str = "feedsmith-cache";
@@ -34,132 +33,169 @@ impl Stamp {
     }
 }
 
-/// What loading one file gave.
+/// What loading one file gave; an article itself is kept apart (see
+/// [`Contents`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Cached {
-    Article(Box<Article>),
+pub enum FileKind {
+    Article,
     NotArticle(String),
     Failed,
 }
 
 /// One file's cached result, with the problems it had.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
+pub struct FileEntry {
     pub path: String,
     pub stamp: Stamp,
-    pub outcome: Cached,
+    pub kind: FileKind,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The file: a header, then the entries in shards of [`SHARD_ENTRIES`],
-/// each encoded on its own so that shards encode and decode in parallel.
-#[derive(Serialize, Deserialize)]
-struct CacheFile<'a> {
-    magic: &'a str,
-    version: &'a str,
-    /// The settings that change what a file parses to.
-    settings: &'a str,
-    #[serde(borrow)]
-    shards: Vec<&'a [u8]>,
+/// A cache's contents: every file's entry in path order, and the articles
+/// of the entries of kind [`FileKind::Article`], in the same order. Kept as
+/// two vectors so that a run where nothing changed takes the articles as
+/// they are, without moving each one again.
+#[derive(Debug, Default, PartialEq)]
+pub struct Contents {
+    pub files: Vec<FileEntry>,
+    pub articles: Vec<Article>,
 }
 
-/// Entries per shard: enough to keep threads busy, few enough that a
-/// shard's vector is sized at once when decoded.
-const SHARD_ENTRIES: usize = 2048;
+#[derive(Deserialize)]
+struct CacheFile {
+    magic: String,
+    version: String,
+    /// The settings that change what a file parses to.
+    settings: String,
+    #[serde(deserialize_with = "presized")]
+    files: Vec<FileEntry>,
+    #[serde(deserialize_with = "presized")]
+    articles: Vec<Article>,
+}
 
-/// Decode a previous run's results, in path order; anything unusable
-/// (wrong checksum, magic, version or settings; not decodable) gives none.
-pub fn decode(bytes: &[u8], settings: &str) -> Vec<Entry> {
+/// [`CacheFile`] by reference, for encoding without copies.
+#[derive(Serialize)]
+struct CacheFileRef<'a> {
+    magic: &'a str,
+    version: &'a str,
+    settings: &'a str,
+    files: &'a [FileEntryRef<'a>],
+    articles: &'a [&'a Article],
+}
+
+/// [`FileEntry`] by reference.
+#[derive(Serialize)]
+pub struct FileEntryRef<'a> {
+    pub path: &'a str,
+    pub stamp: Stamp,
+    pub kind: &'a FileKind,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Decode a previous run's results; anything unusable (wrong checksum,
+/// magic, version or settings; not decodable; articles not matching the
+/// entries) gives empty contents.
+pub fn decode(bytes: &[u8], settings: &str) -> Contents {
     let Some((body, checksum)) = bytes.split_last_chunk::<4>() else {
-        return Vec::new();
+        return Contents::default();
     };
     if crc32fast::hash(body).to_le_bytes() != *checksum {
-        return Vec::new();
+        return Contents::default();
     }
-    let file = match postcard::from_bytes::<CacheFile>(body) {
+    match postcard::from_bytes::<CacheFile>(body) {
         Ok(file)
             if file.magic == MAGIC
                 && file.version == env!("CARGO_PKG_VERSION")
-                && file.settings == settings =>
+                && file.settings == settings
+                && file.articles.len() == article_count(&file.files) =>
         {
-            file
+            Contents {
+                files: file.files,
+                articles: file.articles,
+            }
         }
-        _ => return Vec::new(),
-    };
-    let mut entries = Vec::with_capacity(file.shards.len() * SHARD_ENTRIES);
-    for shard in file.shards {
-        match postcard::from_bytes::<Vec<Entry>>(shard) {
-            Ok(decoded) => entries.extend(decoded),
-            Err(_) => return Vec::new(),
+        _ => Contents::default(),
+    }
+}
+
+fn article_count(files: &[FileEntry]) -> usize {
+    files.iter().filter(|f| f.kind == FileKind::Article).count()
+}
+
+/// Most vectors a cache can hold are sized at once from the encoded
+/// length (serde alone grows them by doubling past 1 MiB, copying each
+/// time); the cap keeps a damaged length from reserving without bound.
+fn presized<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Presized<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Presized<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            const MAX_RESERVED: usize = 1 << 22;
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_RESERVED));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
         }
     }
-    entries
+    deserializer.deserialize_seq(Presized(std::marker::PhantomData))
+}
+
+/// Where a file's previous result is in [`Contents`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub file: usize,
+    /// Index in `Contents::articles`, for an article.
+    pub article: Option<usize>,
 }
 
 /// Pair each path (sorted) with its cached entry when the file still has
-/// the same stamp; `entries` must be sorted by path too. Entries are moved,
-/// not copied.
-pub fn match_entries<'a>(
+/// the same stamp; `files` must be sorted by path too.
+pub fn match_files<'a>(
     paths: impl Iterator<Item = (&'a str, Option<Stamp>)>,
-    entries: Vec<Entry>,
-) -> Vec<Option<Entry>> {
-    let mut cached = entries.into_iter().peekable();
+    files: &[FileEntry],
+) -> Vec<Option<Hit>> {
+    let mut next = 0;
+    let mut articles_before = 0;
     paths
         .map(|(path, stamp)| {
-            while cached.next_if(|e| e.path.as_str() < path).is_some() {}
-            cached
-                .next_if(|e| e.path == path)
-                .filter(|e| Some(e.stamp) == stamp)
+            while next < files.len() && files[next].path.as_str() < path {
+                articles_before += usize::from(files[next].kind == FileKind::Article);
+                next += 1;
+            }
+            let entry = files.get(next).filter(|e| e.path == path)?;
+            let is_article = entry.kind == FileKind::Article;
+            let hit = Hit {
+                file: next,
+                article: is_article.then_some(articles_before),
+            };
+            articles_before += usize::from(is_article);
+            next += 1;
+            (Some(entry.stamp) == stamp).then_some(hit)
         })
         .collect()
 }
 
-/// One file's result as this run holds it, for encoding without copies.
-#[derive(Serialize)]
-pub struct EntryRef<'a> {
-    pub path: &'a str,
-    pub stamp: Stamp,
-    pub outcome: OutcomeRef<'a>,
-    pub diagnostics: &'a [Diagnostic],
-}
-
-/// [`Cached`] by reference; same variants in the same order, so it encodes
-/// to the same bytes.
-#[derive(Serialize)]
-pub enum OutcomeRef<'a> {
-    Article(&'a Article),
-    NotArticle(&'a str),
-    Failed,
-}
-
-impl<'a> From<&'a Cached> for OutcomeRef<'a> {
-    fn from(cached: &'a Cached) -> Self {
-        match cached {
-            Cached::Article(article) => OutcomeRef::Article(article),
-            Cached::NotArticle(why) => OutcomeRef::NotArticle(why),
-            Cached::Failed => OutcomeRef::Failed,
-        }
-    }
-}
-
-/// Encode this run's results (the owned form decodes from the same
-/// bytes), with a CRC-32 at the end to catch torn or corrupt files.
-pub fn encode(settings: &str, entries: &[EntryRef]) -> Vec<u8> {
-    let shards: Vec<Vec<u8>> = entries
-        .par_chunks(SHARD_ENTRIES)
-        .map(|chunk| {
-            // About 220 bytes an entry: one allocation, not a dozen doublings.
-            let capacity = chunk.len() * 256;
-            postcard::to_extend(chunk, Vec::with_capacity(capacity)).unwrap_or_default()
-        })
-        .collect();
-    let file = CacheFile {
+/// Encode this run's results (`articles`: those of the entries of kind
+/// article, in order), with a CRC-32 at the end to catch torn or corrupt
+/// files.
+pub fn encode(settings: &str, files: &[FileEntryRef], articles: &[&Article]) -> Vec<u8> {
+    let file = CacheFileRef {
         magic: MAGIC,
         version: env!("CARGO_PKG_VERSION"),
         settings,
-        shards: shards.iter().map(Vec::as_slice).collect(),
+        files,
+        articles,
     };
-    let capacity = 64 + settings.len() + shards.iter().map(|s| s.len() + 4).sum::<usize>();
+    // About 240 bytes a file: one allocation, not a dozen doublings.
+    let capacity = 64 + files.len() * 256;
     let mut bytes = postcard::to_extend(&file, Vec::with_capacity(capacity)).unwrap_or_default();
     let checksum = crc32fast::hash(&bytes);
     bytes.extend_from_slice(&checksum.to_le_bytes());
@@ -170,79 +206,98 @@ pub fn encode(settings: &str, entries: &[EntryRef]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn entry(path: &str, size: u64) -> Entry {
-        Entry {
+    fn entry(path: &str, size: u64, kind: FileKind) -> FileEntry {
+        FileEntry {
             path: path.into(),
             stamp: Stamp { size, mtime_ns: 7 },
-            outcome: Cached::NotArticle("no front matter".into()),
+            kind,
             diagnostics: vec![Diagnostic::warning(path, "w")],
         }
     }
 
-    fn encode_owned(settings: &str, entries: &[Entry]) -> Vec<u8> {
-        let refs: Vec<EntryRef> = entries
+    fn article(path: &str) -> Article {
+        Article::bare(path, "https://x/a", chrono::DateTime::UNIX_EPOCH)
+    }
+
+    fn encode_owned(settings: &str, contents: &Contents) -> Vec<u8> {
+        let files: Vec<FileEntryRef> = contents
+            .files
             .iter()
-            .map(|e| EntryRef {
+            .map(|e| FileEntryRef {
                 path: &e.path,
                 stamp: e.stamp,
-                outcome: OutcomeRef::from(&e.outcome),
+                kind: &e.kind,
                 diagnostics: &e.diagnostics,
             })
             .collect();
-        encode(settings, &refs)
+        let articles: Vec<&Article> = contents.articles.iter().collect();
+        encode(settings, &files, &articles)
+    }
+
+    fn sample() -> Contents {
+        Contents {
+            files: vec![
+                entry("a.md", 1, FileKind::Article),
+                entry("b.md", 2, FileKind::NotArticle("no front matter".into())),
+                entry("c.md", 3, FileKind::Article),
+                entry("d.md", 4, FileKind::Failed),
+            ],
+            articles: vec![article("a.md"), article("c.md")],
+        }
     }
 
     #[test]
     fn round_trips_and_matches_by_path_and_stamp() {
-        let bytes = encode_owned("s", &[entry("a.md", 1), entry("b.md", 2), entry("c.md", 3)]);
-        let entries = decode(&bytes, "s");
-        assert_eq!(entries.len(), 3);
+        let contents = sample();
+        let decoded = decode(&encode_owned("s", &contents), "s");
+        assert_eq!(decoded, contents);
         let stamp = |size| Some(Stamp { size, mtime_ns: 7 });
         let paths = [
             ("a.md", stamp(1)),
             ("b.md", stamp(9)),
             ("bb.md", stamp(1)),
             ("c.md", stamp(3)),
-            ("d.md", None),
+            ("e.md", None),
         ];
-        let matched = match_entries(paths.into_iter(), entries);
-        let hits: Vec<Option<&str>> = matched
-            .iter()
-            .map(|m| m.as_ref().map(|e| e.path.as_str()))
-            .collect();
-        assert_eq!(hits, [Some("a.md"), None, None, Some("c.md"), None]);
+        let hits = match_files(paths.into_iter(), &decoded.files);
+        let hit = |file, article| Some(Hit { file, article });
+        assert_eq!(hits, [hit(0, Some(0)), None, None, hit(2, Some(1)), None]);
     }
 
     #[test]
-    fn many_entries_round_trip_across_shards() {
-        let entries: Vec<Entry> = (0..SHARD_ENTRIES * 2 + 5)
-            .map(|i| entry(&format!("{i:06}.md"), i as u64))
-            .collect();
-        assert_eq!(decode(&encode_owned("s", &entries), "s"), entries);
-    }
-
-    #[test]
-    fn every_outcome_round_trips() {
-        let article = Article::bare("a.md", "https://x/a", chrono::DateTime::UNIX_EPOCH);
-        let mut entries = vec![entry("a.md", 1), entry("b.md", 2), entry("c.md", 3)];
-        entries[0].outcome = Cached::Article(Box::new(article));
-        entries[2].outcome = Cached::Failed;
-        let decoded = decode(&encode_owned("s", &entries), "s");
-        assert_eq!(decoded, entries);
+    fn many_entries_round_trip() {
+        let contents = Contents {
+            files: (0..5000)
+                .map(|i| entry(&format!("{i:06}.md"), i, FileKind::Article))
+                .collect(),
+            articles: (0..5000).map(|i| article(&format!("{i:06}.md"))).collect(),
+        };
+        assert_eq!(decode(&encode_owned("s", &contents), "s"), contents);
     }
 
     #[test]
     fn ignores_foreign_corrupt_truncated_or_other_settings() {
-        let bytes = encode_owned("s", &[entry("a.md", 1)]);
-        assert_eq!(decode(&bytes, "s").len(), 1);
-        assert!(decode(&bytes, "other settings").is_empty());
-        assert!(decode(&bytes[..bytes.len() / 2], "s").is_empty());
-        assert!(decode(b"not a cache at all", "s").is_empty());
-        assert!(decode(&[], "s").is_empty());
+        let bytes = encode_owned("s", &sample());
+        assert_eq!(decode(&bytes, "s").files.len(), 4);
+        assert_eq!(decode(&bytes, "other settings"), Contents::default());
+        assert_eq!(decode(&bytes[..bytes.len() / 2], "s"), Contents::default());
+        assert_eq!(decode(b"not a cache at all", "s"), Contents::default());
+        assert_eq!(decode(&[], "s"), Contents::default());
         for i in 0..bytes.len() {
             let mut flipped = bytes.clone();
             flipped[i] ^= 0x40;
-            assert!(decode(&flipped, "s").is_empty(), "flipped byte {i}");
+            assert_eq!(
+                decode(&flipped, "s"),
+                Contents::default(),
+                "flipped byte {i}"
+            );
         }
+        // Articles that do not match the entries: not trusted.
+        let mut mismatched = sample();
+        mismatched.articles.pop();
+        assert_eq!(
+            decode(&encode_owned("s", &mismatched), "s"),
+            Contents::default()
+        );
     }
 }

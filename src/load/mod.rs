@@ -78,7 +78,14 @@ pub struct LoadError {
     pub source: std::io::Error,
 }
 
-use cache::Cached as Outcome;
+use cache::FileKind;
+
+/// What loading one file gave.
+enum Outcome {
+    Article(Box<Article>),
+    NotArticle(String),
+    Failed,
+}
 
 /// Read again, in full, the articles at `indices` (those that reached a
 /// feed; `load` keeps only what selection needs). An article whose file
@@ -135,14 +142,6 @@ struct FileResult {
     from_cache: bool,
 }
 
-/// An [`Outcome`] without its article: articles travel apart, so that all
-/// of them end up in one vector without being copied again.
-enum FileKind {
-    Article,
-    NotArticle(String),
-    Failed,
-}
-
 /// The settings that change what a file parses to: a cache made under
 /// other ones is not used.
 fn cache_settings(options: &LoadOptions) -> String {
@@ -181,73 +180,56 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
     let previous = cache
         .map(|bytes| cache::decode(&bytes, &settings))
         .unwrap_or_default();
-    let previous_len = previous.len();
     crate::trace("cache decoded");
-    let hits = cache::match_entries(
+    let hits = cache::match_files(
         found
             .candidates
             .iter()
             .map(|c| (c.relative.as_str(), c.stamp)),
-        previous,
+        &previous.files,
     );
-    let mut results: Vec<FileResult> = Vec::new();
-    let mut articles: Vec<Option<Article>> = Vec::new();
-    found
-        .candidates
-        .par_iter()
-        .zip(hits)
-        .map(|(candidate, hit)| {
-            let (outcome, diagnostics, from_cache) = match hit {
-                Some(entry) => (entry.outcome, entry.diagnostics, true),
-                None => {
-                    let mut diagnostics = Vec::new();
-                    let path = options.content_dir.join(&candidate.relative);
-                    let outcome = load_file(&path, &candidate.relative, options, &mut diagnostics);
-                    (outcome, diagnostics, false)
-                }
-            };
-            let (kind, article) = match outcome {
-                Outcome::Article(article) => (FileKind::Article, Some(article.into_light())),
-                Outcome::NotArticle(why) => (FileKind::NotArticle(why), None),
-                Outcome::Failed => (FileKind::Failed, None),
-            };
-            options.progress.advance();
-            let result = FileResult {
-                stamp: candidate.stamp,
-                kind,
-                diagnostics,
-                from_cache,
-            };
-            (result, article)
-        })
-        // Straight into place, in path order, whatever the thread count.
-        .unzip_into_vecs(&mut results, &mut articles);
+    let unchanged = previous.files.len() == hits.len() && hits.iter().all(Option::is_some);
+    let (results, articles) = if unchanged {
+        // Every file has its previous result and none went away: take the
+        // previous run's results as they are, and keep the cache.
+        let results = previous
+            .files
+            .into_iter()
+            .map(|file| FileResult {
+                stamp: Some(file.stamp),
+                kind: file.kind,
+                diagnostics: file.diagnostics,
+                from_cache: true,
+            })
+            .collect();
+        (results, previous.articles)
+    } else {
+        merge_changes(options, &found.candidates, &hits, previous)
+    };
     options.progress.finish();
     crate::trace("files parsed");
 
-    // Every file came from the cache and none went away: the cache is
-    // current, and encoding it again would only give the same bytes.
-    let cache_current = previous_len == results.len() && results.iter().all(|r| r.from_cache);
-    if caching && !cache_current {
-        let entries: Vec<cache::EntryRef> = results
-            .iter()
-            .zip(&articles)
-            .zip(&found.candidates)
-            .filter_map(|((r, article), c)| {
-                let outcome = match (&r.kind, article) {
-                    (FileKind::Article, Some(article)) => cache::OutcomeRef::Article(article),
-                    (FileKind::NotArticle(why), _) => cache::OutcomeRef::NotArticle(why),
-                    _ => cache::OutcomeRef::Failed,
-                };
-                Some(cache::EntryRef {
-                    path: &c.relative,
-                    stamp: r.stamp?,
-                    outcome,
-                    diagnostics: &r.diagnostics,
-                })
-            })
-            .collect();
-        loaded.cache = Some(cache::encode(&settings, &entries));
+    if caching && !unchanged {
+        // The articles of the cached entries, in order (a file without a
+        // stamp is not cached, nor is its article).
+        let mut in_order = articles.iter();
+        let mut cached_articles: Vec<&Article> = Vec::with_capacity(articles.len());
+        let mut files: Vec<cache::FileEntryRef> = Vec::with_capacity(results.len());
+        for (result, candidate) in results.iter().zip(&found.candidates) {
+            let article = match result.kind {
+                FileKind::Article => in_order.next(),
+                _ => None,
+            };
+            let Some(stamp) = result.stamp else { continue };
+            cached_articles.extend(article);
+            files.push(cache::FileEntryRef {
+                path: &candidate.relative,
+                stamp,
+                kind: &result.kind,
+                diagnostics: &result.diagnostics,
+            });
+        }
+        loaded.cache = Some(cache::encode(&settings, &files, &cached_articles));
     }
     crate::trace("cache encoded");
     for (result, candidate) in results.into_iter().zip(&found.candidates) {
@@ -259,14 +241,90 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
             FileKind::Failed => loaded.error_files += 1,
         }
     }
-    // `filter_map` (unlike `flatten`) collects in place: `Option<Article>`
-    // has the size of `Article`, so the vector is reused, not copied.
-    #[allow(clippy::filter_map_identity)]
-    let articles: Vec<Article> = articles.into_iter().filter_map(|a| a).collect();
     loaded.articles = articles;
     loaded.passed_over.sort();
     crate::trace("load done");
     Ok(loaded)
+}
+
+/// The results of a run where some files changed, appeared or went away
+/// (or of a first run): each unchanged file's previous result is moved into
+/// place, then the others are parsed in parallel, straight into their slot.
+fn merge_changes(
+    options: &LoadOptions,
+    candidates: &[walk::Candidate],
+    hits: &[Option<cache::Hit>],
+    previous: cache::Contents,
+) -> (Vec<FileResult>, Vec<Article>) {
+    let mut previous_files = previous.files;
+    // `Option<Article>` has the size of `Article`: wrapped in place.
+    let mut previous_articles: Vec<Option<Article>> =
+        previous.articles.into_iter().map(Some).collect();
+    let mut articles: Vec<Option<Article>> = Vec::with_capacity(candidates.len());
+    let mut taken: Vec<Option<(FileKind, Vec<Diagnostic>)>> = Vec::with_capacity(candidates.len());
+    for hit in hits {
+        // A hit is taken once; should it find nothing, the file is parsed.
+        let from_previous = hit.and_then(|hit| {
+            let file = previous_files.get_mut(hit.file)?;
+            let article = match hit.article {
+                Some(i) => Some(previous_articles.get_mut(i)?.take()?),
+                None => None,
+            };
+            let kind = std::mem::replace(&mut file.kind, FileKind::Failed);
+            Some((kind, std::mem::take(&mut file.diagnostics), article))
+        });
+        match from_previous {
+            Some((kind, diagnostics, article)) => {
+                taken.push(Some((kind, diagnostics)));
+                articles.push(article);
+            }
+            None => {
+                taken.push(None);
+                articles.push(None);
+            }
+        }
+    }
+    drop(previous_files);
+    drop(previous_articles);
+
+    let results: Vec<FileResult> = candidates
+        .par_iter()
+        .zip(taken.into_par_iter())
+        .zip(articles.par_iter_mut())
+        .map(|((candidate, taken), slot)| {
+            let stamp = candidate.stamp;
+            if let Some((kind, diagnostics)) = taken {
+                return FileResult {
+                    stamp,
+                    kind,
+                    diagnostics,
+                    from_cache: true,
+                };
+            }
+            let mut diagnostics = Vec::new();
+            let path = options.content_dir.join(&candidate.relative);
+            let kind = match load_file(&path, &candidate.relative, options, &mut diagnostics) {
+                Outcome::Article(article) => {
+                    *slot = Some(article.into_light());
+                    FileKind::Article
+                }
+                Outcome::NotArticle(why) => FileKind::NotArticle(why),
+                Outcome::Failed => FileKind::Failed,
+            };
+            options.progress.advance();
+            FileResult {
+                stamp,
+                kind,
+                diagnostics,
+                from_cache: false,
+            }
+        })
+        .collect();
+    // `filter_map` (unlike `flatten`) collects in place: the vector is
+    // reused, not copied.
+    #[allow(clippy::filter_map_identity)]
+    let articles: Vec<Article> = articles.into_iter().filter_map(|a| a).collect();
+    (results, articles)
 }
 
 fn load_file(

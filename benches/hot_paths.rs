@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use feedsmith::config::ContentMode;
-use feedsmith::model::{Article, Image, Provider};
+use feedsmith::model::{Article, Details, Image, Provider};
 use feedsmith::render::{self, Entry, FeedMeta, Format};
 use feedsmith::select::Topic;
 use std::hint::black_box;
@@ -64,27 +64,27 @@ fn entries() -> Vec<Article> {
                 .unwrap()
                 .with_timezone(&Utc),
             updated: None,
-            summary: Some(
-                "In 2021 companies using AI in Healthcare made significant progress. A look back."
-                    .into(),
-            ),
             kind: "article".into(),
             quality: Some(58),
             heat: Some(68),
             draft: false,
-            provider: Some(Provider {
-                name: "Example News".into(),
-                url: Some("https://news.example.com/".into()),
-            }),
             topics: vec!["AI".into(), "Machine Learning".into()],
-            image: Some(Image {
-                url: format!("https://cdn.example.com/{i}.jpg"),
-                width: Some(1280),
-                height: Some(720),
-            }),
-            related: vec![],
-            featured_content: None,
-            body: None,
+            details: Some(Box::new(Details {
+                summary: Some(
+                    "In 2021 companies using AI in Healthcare made significant progress. A look back."
+                        .into(),
+                ),
+                provider: Some(Provider {
+                    name: "Example News".into(),
+                    url: Some("https://news.example.com/".into()),
+                }),
+                image: Some(Image {
+                    url: format!("https://cdn.example.com/{i}.jpg"),
+                    width: Some(1280),
+                    height: Some(720),
+                }),
+                ..Details::default()
+            })),
         })
         .collect()
 }

@@ -15,16 +15,24 @@ pub struct Article {
     pub link: String,
     pub published: DateTime<Utc>,
     pub updated: Option<DateTime<Utc>>,
-    pub summary: Option<String>,
     /// The `type` key: article, video, download, …
     pub kind: String,
     pub quality: Option<i64>,
     pub heat: Option<i64>,
     /// `published: false` in the front matter.
     pub draft: bool,
-    pub provider: Option<Provider>,
     /// Topic names as written (cleaned, blank ones removed, no repeats).
     pub topics: Vec<String>,
+    /// What only a feed entry shows, behind one box: `None` in the light
+    /// form that selection works on, so that form stays small.
+    pub details: Option<Box<Details>>,
+}
+
+/// The parts of an article only its feed entry shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Details {
+    pub summary: Option<String>,
+    pub provider: Option<Provider>,
     /// The lead image: the first usable one of `images`.
     pub image: Option<Image>,
     pub related: Vec<Related>,
@@ -44,17 +52,12 @@ impl Article {
             link: link.into(),
             published,
             updated: None,
-            summary: None,
             kind: "article".into(),
             quality: None,
             heat: None,
             draft: false,
-            provider: None,
             topics: Vec::new(),
-            image: None,
-            related: Vec::new(),
-            featured_content: None,
-            body: None,
+            details: None,
         }
     }
 
@@ -62,13 +65,32 @@ impl Article {
     /// most articles never reach a feed, so the rest is read again, by
     /// `load::hydrate`, only for those that do.
     pub fn into_light(mut self) -> Article {
-        self.summary = None;
-        self.provider = None;
-        self.image = None;
-        self.related = Vec::new();
-        self.featured_content = None;
-        self.body = None;
+        self.details = None;
         self
+    }
+
+    pub fn summary(&self) -> Option<&str> {
+        self.details.as_ref()?.summary.as_deref()
+    }
+
+    pub fn provider(&self) -> Option<&Provider> {
+        self.details.as_ref()?.provider.as_ref()
+    }
+
+    pub fn image(&self) -> Option<&Image> {
+        self.details.as_ref()?.image.as_ref()
+    }
+
+    pub fn related(&self) -> &[Related] {
+        self.details.as_ref().map_or(&[], |d| &d.related)
+    }
+
+    pub fn featured_content(&self) -> Option<&str> {
+        self.details.as_ref()?.featured_content.as_deref()
+    }
+
+    pub fn body(&self) -> Option<&Body> {
+        self.details.as_ref()?.body.as_ref()
     }
 
     /// The entry's updated date: `updatedDateTime` when given and not older

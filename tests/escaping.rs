@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use feedsmith::config::ContentMode;
-use feedsmith::model::{Article, Body, Image, Provider, Related};
+use feedsmith::model::{Article, Body, Details, Image, Provider, Related};
 use feedsmith::render::{self, Entry, FeedMeta, Format};
 use feedsmith::select::{slugify, Topic};
 use feedsmith::text;
@@ -31,30 +31,32 @@ fn article(title: &str, summary: &str, topic: &str, url_tail: &str) -> Article {
             .unwrap()
             .with_timezone(&Utc),
         updated: None,
-        summary: Some(text::clean_line(summary)).filter(|s| !s.is_empty()),
         kind: "video".into(),
         quality: None,
         heat: None,
         draft: false,
-        provider: Some(Provider {
-            name: text::clean_line(topic),
-            url: None,
-        }),
         topics: vec![text::clean_line(topic)],
-        image: Some(Image {
-            url: link.to_string(),
-            width: Some(1),
-            height: Some(2),
-        }),
-        related: vec![Related {
-            title: text::clean_line(title),
-            url: link.to_string(),
-        }],
-        featured_content: Some(text::strip_forbidden(summary).into_owned()),
-        body: Some(Body {
-            text: text::strip_forbidden(summary).into_owned(),
-            markdown: true,
-        }),
+        details: Some(Box::new(Details {
+            summary: Some(text::clean_line(summary)).filter(|s| !s.is_empty()),
+            provider: Some(Provider {
+                name: text::clean_line(topic),
+                url: None,
+            }),
+            image: Some(Image {
+                url: link.to_string(),
+                width: Some(1),
+                height: Some(2),
+            }),
+            related: vec![Related {
+                title: text::clean_line(title),
+                url: link.to_string(),
+            }],
+            featured_content: Some(text::strip_forbidden(summary).into_owned()),
+            body: Some(Body {
+                text: text::strip_forbidden(summary).into_owned(),
+                markdown: true,
+            }),
+        })),
     }
 }
 
@@ -114,7 +116,7 @@ proptest! {
         let json: serde_json::Value = serde_json::from_slice(&render::render(Format::Json, &meta(mode), &entries).unwrap())
             .map_err(|e| TestCaseError::fail(format!("JSON Feed does not parse: {e}")))?;
         prop_assert_eq!(json["items"][0]["title"].as_str(), Some(a.title.as_str()));
-        prop_assert_eq!(json["items"][0]["content_text"].as_str(), Some(a.summary.as_deref().unwrap_or(&a.title)));
+        prop_assert_eq!(json["items"][0]["content_text"].as_str(), Some(a.summary().unwrap_or(&a.title)));
         prop_assert_eq!(json["items"][0]["tags"][0].as_str(), Some(a.topics[0].as_str()));
         for format in [Format::Rss, Format::Atom] {
             let bytes = render::render(format, &meta(mode), &entries).unwrap();
@@ -125,17 +127,17 @@ proptest! {
             prop_assert_eq!(child_text(item, "title").unwrap(), a.title.clone());
             match format {
                 Format::Rss => {
-                    if let Some(summary) = &a.summary {
+                    if let Some(summary) = a.summary() {
                         let description = child_text(item, "description").unwrap();
-                        prop_assert_eq!(html_escape::decode_html_entities(&description).into_owned(), summary.clone());
+                        prop_assert_eq!(html_escape::decode_html_entities(&description).into_owned(), summary);
                     }
                     prop_assert_eq!(child_text(item, "category"), Some(a.topics[0].clone()));
                     let guid = child_text(item, "guid");
                     prop_assert_eq!(guid.as_deref(), Some(a.link.as_str()));
                 }
                 Format::Atom | Format::Json => {
-                    if let Some(summary) = &a.summary {
-                        prop_assert_eq!(child_text(item, "summary").unwrap(), summary.clone());
+                    if let Some(summary) = a.summary() {
+                        prop_assert_eq!(child_text(item, "summary").unwrap(), summary);
                     }
                     let category = item.children().find(|c| c.tag_name().name() == "category").unwrap();
                     prop_assert_eq!(category.attribute("label"), Some(a.topics[0].as_str()));

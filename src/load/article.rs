@@ -4,7 +4,7 @@
 
 use super::{date, link};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Article, Body, Image, Provider, Related};
+use crate::model::{Article, Body, Details, Image, Provider, Related};
 use crate::text;
 use crate::yaml::{self, Node};
 use url::Url;
@@ -58,23 +58,34 @@ pub fn build(
     let link = f.link();
     let (title, published, link) = (title?, published??, link?);
     let updated = f.date("updatedDateTime", false).flatten();
+    // Fields are read in this order so that problems are reported in it.
+    let summary = f.summary();
+    let kind = f.string("type").unwrap_or_else(|| "article".to_owned());
+    let quality = f.integer("quality");
+    let heat = f.integer("heat");
+    let draft = f.boolean("published") == Some(false);
+    let provider = f.provider();
+    let topics = f.topics();
+    let details = Details {
+        summary,
+        provider,
+        image: f.image(),
+        related: f.related(),
+        featured_content: f.featured_content(),
+        body: cx.body.clone(),
+    };
     Some(Article {
         path: cx.path.to_owned(),
         title,
         link,
         published,
         updated,
-        summary: f.summary(),
-        kind: f.string("type").unwrap_or_else(|| "article".to_owned()),
-        quality: f.integer("quality"),
-        heat: f.integer("heat"),
-        draft: f.boolean("published") == Some(false),
-        provider: f.provider(),
-        topics: f.topics(),
-        image: f.image(),
-        related: f.related(),
-        featured_content: f.featured_content(),
-        body: cx.body.clone(),
+        kind,
+        quality,
+        heat,
+        draft,
+        topics,
+        details: Some(Box::new(details)),
     })
 }
 
@@ -498,7 +509,7 @@ mod tests {
         assert!(!a.draft);
         assert_eq!(a.topics, ["Solo"]);
         assert_eq!(
-            a.image,
+            a.image().cloned(),
             Some(Image {
                 url: "https://i.example/x.png".into(),
                 width: None,
@@ -506,7 +517,7 @@ mod tests {
             })
         );
         assert_eq!(
-            a.provider.unwrap().url.as_deref(),
+            a.provider().unwrap().url.as_deref(),
             Some("https://p.example/")
         );
     }
@@ -519,7 +530,7 @@ mod tests {
             Some(&site),
         );
         assert_eq!(
-            a.unwrap().image.unwrap().url,
+            a.unwrap().image().unwrap().url,
             "https://site.example/assets/a.jpg"
         );
     }
@@ -528,7 +539,7 @@ mod tests {
     fn long_excerpt_is_cut_with_a_warning() {
         let text = format!("{MINIMAL}excerpt: \"{}\"\n", "word ".repeat(1000));
         let (a, out) = build_from(&text, None);
-        assert!(a.unwrap().summary.unwrap().chars().count() <= text::MAX_SUMMARY_CHARS + 1);
+        assert!(a.unwrap().summary().unwrap().chars().count() <= text::MAX_SUMMARY_CHARS + 1);
         assert_eq!(out.len(), 1);
     }
 }

@@ -530,7 +530,7 @@ mod tests {
             true,
         );
         assert!(out.is_empty(), "{out:?}");
-        assert_eq!(article.unwrap().body.unwrap().text, "body");
+        assert_eq!(article.unwrap().body().unwrap().text, "body");
         assert_eq!(
             parse_article(b"no front matter", "t.md", None, false).0,
             None

@@ -82,7 +82,7 @@ fn link(href: &str, rel: &str, media_type: &str) -> Link {
 fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
     let article = entry.article;
     let mut extensions = ExtensionMap::new();
-    if let Some(image) = &article.image {
+    if let Some(image) = article.image() {
         // atom_syndication writes extension attributes verbatim, unescaped.
         let mut attrs = BTreeMap::from([("url".to_owned(), escape_attribute(&image.url))]);
         if let (Some(w), Some(h)) = (image.width, image.height) {
@@ -105,8 +105,8 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
         updated: article.updated_or_published().fixed_offset(),
         published: Some(article.published.fixed_offset()),
         authors: article
-            .provider
-            .iter()
+            .provider()
+            .into_iter()
             .map(|p| Person {
                 name: p.name.clone(),
                 uri: p.url.clone(),
@@ -126,10 +126,7 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
         // An entry without summary or content draws a W3C validator
         // warning (MissingTextualContent): fall back to the title.
         summary: Some(Text::plain(
-            article
-                .summary
-                .clone()
-                .unwrap_or_else(|| article.title.clone()),
+            article.summary().unwrap_or(&article.title).to_owned(),
         )),
         content: (meta.content == ContentMode::Full).then(|| Content {
             value: Some(super::full_html(article, meta.site_url)),

@@ -9,7 +9,7 @@ use url::Url;
 /// embed, a "Read on <provider>" link and the related articles.
 pub fn full_html(article: &Article, site_url: Option<&Url>) -> String {
     let mut html = String::new();
-    if let Some(image) = &article.image {
+    if let Some(image) = article.image() {
         let _ = write!(
             html,
             "<p><img src=\"{}\" alt=\"{}\"",
@@ -21,23 +21,22 @@ pub fn full_html(article: &Article, site_url: Option<&Url>) -> String {
         }
         html.push_str("></p>\n");
     }
-    if let Some(summary) = &article.summary {
+    if let Some(summary) = article.summary() {
         let _ = writeln!(html, "<p>{}</p>", escape_html(summary));
     }
-    if let Some(body) = &article.body {
+    if let Some(body) = article.body() {
         // Relative URLs in the body are relative to the site, else to the article.
         let base = site_url.cloned().or_else(|| Url::parse(&article.link).ok());
         html.push_str(&absolutize(&body_html(body), base.as_ref()));
         html.push('\n');
     }
     if article.kind == "video" {
-        if let Some(embed) = &article.featured_content {
+        if let Some(embed) = article.featured_content() {
             let _ = writeln!(html, "<div>{embed}</div>");
         }
     }
     let source = article
-        .provider
-        .as_ref()
+        .provider()
         .map_or("the original site", |p| p.name.as_str());
     let _ = writeln!(
         html,
@@ -45,9 +44,9 @@ pub fn full_html(article: &Article, site_url: Option<&Url>) -> String {
         escape_html(&article.link),
         escape_html(source)
     );
-    if !article.related.is_empty() {
+    if !article.related().is_empty() {
         html.push_str("<h3>Related</h3>\n<ul>\n");
-        for related in &article.related {
+        for related in article.related() {
             let _ = writeln!(
                 html,
                 "<li><a href=\"{}\">{}</a></li>",
@@ -148,6 +147,7 @@ fn rewrite(value: &str, base: Option<&Url>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Details;
 
     #[test]
     fn absolutizes_relative_urls_and_neutralises_scripts() {
@@ -162,10 +162,13 @@ mod tests {
     #[test]
     fn character_references_never_yield_forbidden_characters() {
         let article = Article {
-            body: Some(Body {
-                text: "bell &#07; and &#x1b; and &#0;".into(),
-                markdown: true,
-            }),
+            details: Some(Box::new(Details {
+                body: Some(Body {
+                    text: "bell &#07; and &#x1b; and &#0;".into(),
+                    markdown: true,
+                }),
+                ..Details::default()
+            })),
             ..Article::bare("a.md", "https://e.example/a", chrono::DateTime::UNIX_EPOCH)
         };
         let html = full_html(&article, None);

@@ -101,16 +101,16 @@ fn item<'a>(meta: &FeedMeta, entry: &Entry<'a>) -> Item<'a> {
         id: &article.link,
         url: &article.link,
         title: &article.title,
-        summary: article.summary.as_deref(),
-        content_text: article.summary.as_deref().unwrap_or(&article.title),
+        summary: article.summary(),
+        content_text: article.summary().unwrap_or(&article.title),
         content_html: (meta.content == ContentMode::Full)
             .then(|| super::full_html(article, meta.site_url)),
-        image: article.image.as_ref().map(|i| i.url.as_str()),
+        image: article.image().map(|i| i.url.as_str()),
         date_published: utc(article.published),
         date_modified: utc(article.updated_or_published()),
         authors: article
-            .provider
-            .iter()
+            .provider()
+            .into_iter()
             .map(|p| Author {
                 name: &p.name,
                 url: p.url.as_deref(),

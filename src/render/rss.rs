@@ -64,7 +64,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
 fn item(meta: &FeedMeta, entry: &Entry) -> Item {
     let article = entry.article;
     let mut extensions = ExtensionMap::new();
-    if let Some(image) = &article.image {
+    if let Some(image) = article.image() {
         extensions.insert("media".to_owned(), media(image));
     }
     extensions.insert(String::new(), guid(&article.link));
@@ -73,8 +73,7 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
         link: Some(article.link.clone()),
         // RSS readers treat description as HTML: escape the plain text once.
         description: article
-            .summary
-            .as_deref()
+            .summary()
             .map(|s| crate::text::escape_html(s).into_owned()),
         pub_date: Some(article.published.to_rfc2822()),
         categories: entry
@@ -85,7 +84,7 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
                 domain: None,
             })
             .collect(),
-        dublin_core_ext: article.provider.as_ref().map(|p| DublinCoreExtension {
+        dublin_core_ext: article.provider().map(|p| DublinCoreExtension {
             creators: vec![p.name.clone()],
             ..DublinCoreExtension::default()
         }),

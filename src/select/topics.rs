@@ -62,54 +62,83 @@ pub fn group(
     resolver: &SlugResolver,
     limit: usize,
 ) -> Vec<Topic> {
-    struct Group<'a> {
-        entries: Vec<usize>,
-        spellings: HashMap<&'a str, usize>,
+    // First, in memory order, number each distinct topic name and note
+    // every article's name numbers. The newest-first pass below then reads
+    // one small array instead of jumping between articles and their names,
+    // which cost more than all the rest of selection.
+    let mut number_of: HashMap<&str, usize> = HashMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let mut starts: Vec<usize> = Vec::with_capacity(articles.len() + 1);
+    let mut numbers: Vec<usize> = Vec::with_capacity(articles.len() * 2);
+    for article in articles {
+        starts.push(numbers.len());
+        for name in &article.topics {
+            let number = *number_of.entry(name.as_str()).or_insert_with(|| {
+                names.push(name.as_str());
+                names.len() - 1
+            });
+            numbers.push(number);
+        }
     }
-    // Groups are indexed by number while counting, so that each article
-    // costs a hash lookup per topic name, not a slug computation.
-    let mut slug_of: HashMap<&str, usize> = HashMap::default();
-    let mut groups: Vec<(String, Group)> = Vec::new();
+    starts.push(numbers.len());
+
+    // Then, newest first: each name's group (by slug, computed once per
+    // name), and how many articles use each spelling.
+    let mut group_of_name: Vec<Option<usize>> = vec![None; names.len()];
+    let mut uses: Vec<usize> = vec![0; names.len()];
+    struct Group<'a> {
+        slug: String,
+        entries: Vec<usize>,
+        /// Names that resolve to this group, with how many articles use each.
+        spellings: Vec<(&'a str, usize)>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
     let mut by_slug: HashMap<String, usize> = HashMap::default();
+    let mut seen: Vec<usize> = Vec::new();
     for &index in ordered {
-        let mut seen: Vec<usize> = Vec::new();
-        for name in &articles[index].topics {
-            let g = *slug_of.entry(name.as_str()).or_insert_with(|| {
-                let slug = resolver.slug(name);
+        seen.clear();
+        for &number in &numbers[starts[index]..starts[index + 1]] {
+            let g = *group_of_name[number].get_or_insert_with(|| {
+                let slug = resolver.slug(names[number]);
                 *by_slug.entry(slug.clone()).or_insert_with(|| {
-                    groups.push((
+                    groups.push(Group {
                         slug,
-                        Group {
-                            entries: Vec::new(),
-                            spellings: HashMap::default(),
-                        },
-                    ));
+                        entries: Vec::new(),
+                        spellings: Vec::new(),
+                    });
                     groups.len() - 1
                 })
             });
-            let group = &mut groups[g].1;
-            *group.spellings.entry(name.as_str()).or_insert(0) += 1;
+            uses[number] += 1;
             if !seen.contains(&g) {
-                group.entries.push(index);
+                groups[g].entries.push(index);
                 seen.push(g);
             }
         }
     }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    for (number, group) in group_of_name.iter().enumerate() {
+        if let Some(g) = *group {
+            groups[g].spellings.push((names[number], uses[number]));
+        }
+    }
+    groups.sort_by(|a, b| a.slug.cmp(&b.slug));
     groups
         .into_iter()
-        .map(|(slug, group)| {
-            let mut spellings: Vec<&str> = group.spellings.keys().copied().collect();
+        .map(|group| {
+            let Group {
+                slug,
+                mut entries,
+                mut spellings,
+            } = group;
             spellings.sort_unstable();
             let taxonomy = spellings
                 .iter()
-                .find_map(|name| resolver.taxonomy_topic(name));
+                .find_map(|(name, _)| resolver.taxonomy_topic(name));
             let name = match taxonomy {
                 Some(t) => t.name.clone(),
-                None => most_used(&group.spellings),
+                None => most_used(&spellings),
             };
-            let article_count = group.entries.len();
-            let mut entries = group.entries;
+            let article_count = entries.len();
             if limit > 0 {
                 entries.truncate(limit);
             }
@@ -129,10 +158,10 @@ pub fn group(
 }
 
 /// The spelling used most; ties go to the smallest string.
-fn most_used(spellings: &HashMap<&str, usize>) -> String {
+fn most_used(spellings: &[(&str, usize)]) -> String {
     spellings
         .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
         .map(|(name, _)| (*name).to_owned())
         .unwrap_or_default()
 }
@@ -157,9 +186,7 @@ mod tests {
 
     #[test]
     fn most_used_spelling_wins_ties_to_smallest() {
-        let m = HashMap::from_iter([("AI", 2), ("ai", 2), ("Ai", 1)]);
-        assert_eq!(most_used(&m), "AI");
-        let m = HashMap::from_iter([("ai", 3), ("AI", 2)]);
-        assert_eq!(most_used(&m), "ai");
+        assert_eq!(most_used(&[("AI", 2), ("ai", 2), ("Ai", 1)]), "AI");
+        assert_eq!(most_used(&[("ai", 3), ("AI", 2)]), "ai");
     }
 }

@@ -13,7 +13,9 @@ pub struct Article {
     pub title: String,
     /// The entry's link, also its id and guid.
     pub link: String,
+    #[serde(with = "instant")]
     pub published: DateTime<Utc>,
+    #[serde(with = "instant::option")]
     pub updated: Option<DateTime<Utc>>,
     /// The `type` key: article, video, download, …
     pub kind: String,
@@ -142,4 +144,77 @@ pub struct TaxonomyTopic {
     pub description: Option<String>,
     pub image: Option<String>,
     pub keywords: Vec<String>,
+}
+
+/// Instants as (seconds, nanoseconds) since the epoch in the cache: exact
+/// for every date chrono holds (leap seconds too), and far cheaper to
+/// decode than the RFC 3339 text chrono's own serde form is.
+mod instant {
+    use chrono::{DateTime, Utc};
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        (t.timestamp(), t.timestamp_subsec_nanos()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
+        DateTime::from_timestamp(secs, nanos)
+            .ok_or_else(|| D::Error::custom("instant out of range"))
+    }
+
+    pub mod option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            t.map(|t| (t.timestamp(), t.timestamp_subsec_nanos()))
+                .serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            match Option::<(i64, u32)>::deserialize(d)? {
+                None => Ok(None),
+                Some((secs, nanos)) => DateTime::from_timestamp(secs, nanos)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom("instant out of range")),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use crate::model::Article;
+        use chrono::{DateTime, NaiveDate, Utc};
+
+        #[test]
+        fn instants_round_trip_exactly_at_the_extremes() {
+            let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+                .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
+                .map(|t| t.and_utc())
+                .unwrap();
+            for t in [
+                DateTime::<Utc>::MIN_UTC,
+                DateTime::<Utc>::MAX_UTC,
+                leap,
+                DateTime::UNIX_EPOCH,
+            ] {
+                let article = Article {
+                    updated: Some(t),
+                    ..Article::bare("a.md", "https://x/a", t)
+                };
+                let bytes = postcard::to_stdvec(&article).unwrap();
+                assert_eq!(
+                    postcard::from_bytes::<Article>(&bytes).unwrap(),
+                    article,
+                    "{t:?}"
+                );
+            }
+        }
+    }
 }

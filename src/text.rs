@@ -56,8 +56,17 @@ fn is_clean_line(raw: &str) -> bool {
     let bytes = raw.as_bytes();
     !bytes.starts_with(b" ")
         && !bytes.ends_with(b" ")
-        && bytes.iter().all(|&b| matches!(b, b' '..=b'~') && b != b'&')
+        && all_bytes(raw, |b| matches!(b, b' '..=b'~') && b != b'&')
         && !raw.contains("  ")
+}
+
+/// Whether every byte of `text` passes `test`: checked a block at a time
+/// without stopping early inside a block, which the compiler can run on
+/// many bytes at once.
+pub fn all_bytes(text: &str, test: impl Fn(u8) -> bool) -> bool {
+    text.as_bytes()
+        .chunks(64)
+        .all(|block| block.iter().fold(true, |all, &b| all & test(b)))
 }
 
 /// Cut `s` to at most `max` characters, at the last space before the limit
@@ -100,6 +109,14 @@ mod tests {
                 assert_eq!(clean_line(raw), raw);
             }
         }
+    }
+
+    #[test]
+    fn all_bytes_checks_every_block() {
+        let text = format!("{}\u{1}{}", "a".repeat(100), "b".repeat(100));
+        assert!(!all_bytes(&text, |b| b.is_ascii_alphabetic()));
+        assert!(all_bytes(&"ab".repeat(100), |b| b.is_ascii_alphabetic()));
+        assert!(all_bytes("", |_| false));
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn hydrate(
                 )
             };
             let path = options.content_dir.join(&light.path);
-            let result = match read_limited(&path, options.max_file_size) {
+            let result = match read_limited(&path, options.max_file_size, None) {
                 Ok(bytes) => {
                     match parse_article(&bytes, &light.path, options.site_url, options.keep_body) {
                         (Some(article), _)
@@ -303,7 +303,9 @@ fn merge_changes(
             }
             let mut diagnostics = Vec::new();
             let path = options.content_dir.join(&candidate.relative);
-            let kind = match load_file(&path, &candidate.relative, options, &mut diagnostics) {
+            let size = stamp.map(|s| s.size);
+            let kind = match load_file(&path, &candidate.relative, size, options, &mut diagnostics)
+            {
                 Outcome::Article(article) => {
                     *slot = Some(article.into_light());
                     FileKind::Article
@@ -330,10 +332,11 @@ fn merge_changes(
 fn load_file(
     path: &Path,
     relative: &str,
+    known_size: Option<u64>,
     options: &LoadOptions,
     out: &mut Vec<Diagnostic>,
 ) -> Outcome {
-    let bytes = match read_limited(path, options.max_file_size) {
+    let bytes = match read_limited(path, options.max_file_size, known_size) {
         Ok(bytes) => bytes,
         Err(ReadError::Vanished) => {
             out.push(Diagnostic::warning(
@@ -460,19 +463,27 @@ enum ReadError {
 }
 
 /// Read a whole file, refusing ones over `limit` bytes before reading them.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+/// `known_size` is the size the walk just saw, which spares asking again;
+/// a file that grew since is still cut off at the limit.
+fn read_limited(path: &Path, limit: u64, known_size: Option<u64>) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let cannot_read = |e: std::io::Error| ReadError::Other(format!("cannot read file: {e}"));
+    let too_big = || {
+        ReadError::Other(format!(
+            "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
+        ))
+    };
+    if known_size.is_some_and(|size| size > limit) {
+        return Err(too_big());
+    }
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Vanished),
         Err(e) => return Err(cannot_read(e)),
     };
-    let size = file.metadata().map_err(cannot_read)?.len();
-    let too_big = || {
-        ReadError::Other(format!(
-            "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
-        ))
+    let size = match known_size {
+        Some(size) => size,
+        None => file.metadata().map_err(cannot_read)?.len(),
     };
     if size > limit {
         return Err(too_big());
@@ -511,6 +522,7 @@ mod tests {
         let outcome = load_file(
             Path::new("/nonexistent/feedsmith/x.md"),
             "x.md",
+            Some(10),
             &options(&set),
             &mut out,
         );
@@ -518,6 +530,31 @@ mod tests {
         assert_eq!(
             out[0].to_string(),
             "x.md: warning: file vanished during the run; skipped"
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_by_known_or_actual_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        std::fs::write(&path, "x".repeat(2000)).unwrap();
+        // Known size over the limit: refused without reading.
+        assert!(matches!(
+            read_limited(&path, 1024, Some(2000)),
+            Err(ReadError::Other(_))
+        ));
+        // Grown past the limit since the walk saw it small: still refused.
+        assert!(matches!(
+            read_limited(&path, 1024, Some(10)),
+            Err(ReadError::Other(_))
+        ));
+        assert!(matches!(
+            read_limited(&path, 1024, None),
+            Err(ReadError::Other(_))
+        ));
+        assert_eq!(
+            read_limited(&path, 4096, Some(2000)).ok().map(|b| b.len()),
+            Some(2000)
         );
     }
 

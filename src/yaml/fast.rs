@@ -15,8 +15,8 @@ use super::Node;
 /// is true, or `None` when the text is outside the shape read here.
 /// Values of other keys are checked as thoroughly but not built.
 pub fn parse_mapping(text: &str, keep: fn(&str) -> bool) -> Option<Vec<(String, Node)>> {
-    let printable_ascii = |b: &u8| matches!(b, b' '..=b'~' | b'\n');
-    if !(text.as_bytes().iter().all(printable_ascii) || text.chars().all(is_plain_text_char)) {
+    let printable_ascii = |b: u8| matches!(b, b' '..=b'~' | b'\n');
+    if !(crate::text::all_bytes(text, printable_ascii) || text.chars().all(is_plain_text_char)) {
         return None;
     }
     let mut lines = Vec::with_capacity(32);

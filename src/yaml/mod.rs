@@ -119,6 +119,16 @@ fn parse_mapping_exact(
         })
 }
 
+/// For the fuzz target `yaml_fast_reader`: panics when the fast reader
+/// answers and its answer differs from the full parser's.
+#[doc(hidden)]
+pub fn assert_fast_reader_agrees(text: &str) {
+    let keep_all = |_: &str| true;
+    if let Some(fast) = fast::parse_mapping(text, keep_all) {
+        assert_eq!(Ok(fast), parse_mapping_exact(text, keep_all), "{text:?}");
+    }
+}
+
 /// 1-based line of the `nth` (0-based) top-level `key:` in `text`; a
 /// plain text scan, for pointing messages at the right line.
 pub fn key_line(text: &str, key: &str, nth: usize) -> Option<usize> {

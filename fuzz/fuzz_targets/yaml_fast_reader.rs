@@ -1,0 +1,14 @@
+//! The fast front-matter reader never disagrees with the full YAML parser:
+//! on any text, it either declines or gives exactly the same mapping.
+//!
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run yaml_fast_reader fuzz/corpus/yaml_fast_reader`
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        feedsmith::yaml::assert_fast_reader_agrees(text);
+    }
+});

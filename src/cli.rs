@@ -151,7 +151,7 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match &cli.command {
-        Command::Build(args) => build(args),
+        Command::Build(args) => build(args, Exit::Next),
         Command::Check(args) => check(args),
         Command::Topics(args) => topics(args),
         Command::Serve(args) => serve(args),
@@ -228,7 +228,16 @@ fn summary(prepared: &Prepared) -> String {
     )
 }
 
-fn build(args: &BuildArgs) -> u8 {
+/// Whether the process ends right after a build.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// `feedsmith build`: what the build holds need not be freed.
+    Next,
+    /// `serve --watch` builds again and again: free everything.
+    Later,
+}
+
+fn build(args: &BuildArgs, exit: Exit) -> u8 {
     crate::trace("start");
     let prepared = {
         // An unreadable or missing cache just means a full parse.
@@ -327,9 +336,11 @@ fn build(args: &BuildArgs) -> u8 {
         );
     }
     crate::trace("reported");
-    // The process ends right after: freeing every article one by one would
-    // only delay the exit, and the system takes the memory back at once.
-    std::mem::forget(prepared);
+    if exit == Exit::Next {
+        // Freeing every article one by one would only delay the exit; the
+        // system takes the memory back at once.
+        std::mem::forget(prepared);
+    }
     status
 }
 
@@ -440,7 +451,7 @@ impl load::Progress for ProgressBar {
 
 fn serve(args: &ServeArgs) -> u8 {
     let watch = if args.watch {
-        let status = build(&args.build);
+        let status = build(&args.build, Exit::Later);
         if status == EXIT_FATAL {
             return status;
         }
@@ -452,7 +463,7 @@ fn serve(args: &ServeArgs) -> u8 {
             .unwrap_or_else(|| PathBuf::from("feedsmith.yaml"));
         let paths = vec![build_args.input.content.clone(), config];
         let rebuild: crate::serve::Rebuild = Box::new(move || {
-            build(&build_args);
+            build(&build_args, Exit::Later);
         });
         Some((paths, rebuild))
     } else {

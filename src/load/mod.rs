@@ -473,9 +473,6 @@ fn read_limited(path: &Path, limit: u64, known_size: Option<u64>) -> Result<Vec<
             "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
         ))
     };
-    if known_size.is_some_and(|size| size > limit) {
-        return Err(too_big());
-    }
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Vanished),

@@ -153,17 +153,24 @@ mod instant {
     use chrono::{DateTime, Utc};
     use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
 
+    fn to_parts(t: &DateTime<Utc>) -> (i64, u32) {
+        (t.timestamp(), t.timestamp_subsec_nanos())
+    }
+
+    fn from_parts<E: Error>((secs, nanos): (i64, u32)) -> Result<DateTime<Utc>, E> {
+        DateTime::from_timestamp(secs, nanos).ok_or_else(|| E::custom("instant out of range"))
+    }
+
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        (t.timestamp(), t.timestamp_subsec_nanos()).serialize(s)
+        to_parts(t).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
-        DateTime::from_timestamp(secs, nanos)
-            .ok_or_else(|| D::Error::custom("instant out of range"))
+        from_parts(<(i64, u32)>::deserialize(d)?)
     }
 
     pub mod option {
+        use super::{from_parts, to_parts};
         use chrono::{DateTime, Utc};
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -171,19 +178,15 @@ mod instant {
             t: &Option<DateTime<Utc>>,
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            t.map(|t| (t.timestamp(), t.timestamp_subsec_nanos()))
-                .serialize(s)
+            t.as_ref().map(to_parts).serialize(s)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<DateTime<Utc>>, D::Error> {
-            match Option::<(i64, u32)>::deserialize(d)? {
-                None => Ok(None),
-                Some((secs, nanos)) => DateTime::from_timestamp(secs, nanos)
-                    .map(Some)
-                    .ok_or_else(|| serde::de::Error::custom("instant out of range")),
-            }
+            Option::<(i64, u32)>::deserialize(d)?
+                .map(from_parts)
+                .transpose()
         }
     }
 

@@ -251,12 +251,7 @@ fn hostile_topic_names_become_safe_slugs() {
 
 #[test]
 fn a_multi_megabyte_excerpt_is_cut() {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "feedsmith.yaml",
-        "base_url: https://x.example/feeds/\n",
-    );
+    let dir = empty_site();
     let excerpt = "lorem ipsum ".repeat(400_000);
     write(
         dir.path(),
@@ -282,12 +277,7 @@ fn a_multi_megabyte_excerpt_is_cut() {
 #[test]
 fn unreadable_files_are_errors() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "feedsmith.yaml",
-        "base_url: https://x.example/feeds/\n",
-    );
+    let dir = empty_site();
     write(
         dir.path(),
         "content/ok.md",

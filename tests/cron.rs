@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CONFIG: &str = "base_url: https://x.example/feeds/\n";
-
 fn site(articles: &[(&str, &[&str])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "feedsmith.yaml", CONFIG);
+    let dir = empty_site();
     for (i, (title, topics)) in articles.iter().enumerate() {
         let text = article(
             title,

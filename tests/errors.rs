@@ -7,11 +7,8 @@ mod common;
 use common::*;
 use std::path::Path;
 
-const CONFIG: &str = "base_url: https://x.example/feeds/\n";
-
 fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "feedsmith.yaml", CONFIG);
+    let dir = empty_site();
     write(
         dir.path(),
         "content/good.md",
@@ -137,7 +134,7 @@ fn oversized_files_are_errors() {
     write(
         dir.path(),
         "feedsmith.yaml",
-        &format!("{CONFIG}max_file_size: 100\n"),
+        &format!("{MINIMAL_CONFIG}max_file_size: 100\n"),
     );
     write(
         dir.path(),

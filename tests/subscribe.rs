@@ -250,12 +250,7 @@ fn precompressed_copies_are_deterministic_and_follow_their_feed() {
 
 #[test]
 fn entries_without_excerpt_still_have_text_in_every_format() {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "feedsmith.yaml",
-        "base_url: https://x.example/feeds/\n",
-    );
+    let dir = empty_site();
     write(
         dir.path(),
         "content/bare.md",

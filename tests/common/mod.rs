@@ -7,6 +7,16 @@ use std::process::{Command, Output};
 
 pub const NOW: &str = "2024-06-01T00:00:00Z";
 
+/// The least a config needs for `build`: a base URL.
+pub const MINIMAL_CONFIG: &str = "base_url: https://x.example/feeds/\n";
+
+/// A temporary site with only the minimal config and no content yet.
+pub fn empty_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "feedsmith.yaml", MINIMAL_CONFIG);
+    dir
+}
+
 /// The output of one run of the binary.
 pub struct Run {
     pub status: i32,

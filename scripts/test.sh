@@ -28,5 +28,7 @@ trap 'rm -f "$table"' EXIT
 cargo run --release --locked --quiet -- topics --quiet > "$table"
 limit=$(sed -n 's/^limit:[[:space:]]*\([0-9]*\).*/\1/p' feedsmith.yaml)
 python3 scripts/check_feeds.py feeds "${limit:-50}" "$table"
+echo "== W3C Feed Validator: zero errors and warnings on every committed feed"
+scripts/w3c.sh feeds "$(sed -n 's/^base_url:[[:space:]]*//p' feedsmith.yaml)"
 echo "== real consumers: nginx, feedsmith serve, feedparser over HTTP, newsboat, sfeed, Chromium"
 scripts/interop.sh

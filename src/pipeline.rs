@@ -372,3 +372,33 @@ pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
     };
     holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_rendering_is_an_error_naming_the_file() {
+        let mut errors = Vec::new();
+        let bytes = guarded("topics/x/rss.xml", &mut errors, || {
+            panic!("boom at {}", 42);
+        });
+        assert_eq!(bytes, None);
+        assert_eq!(
+            errors[0].to_string(),
+            "topics/x/rss.xml: error: rendering failed (a bug in feedsmith): boom at 42"
+        );
+        let bytes = guarded("atom.xml", &mut errors, || {
+            Err(render::RenderError("no".into()))
+        });
+        assert_eq!(bytes, None);
+        assert!(errors[1]
+            .to_string()
+            .starts_with("atom.xml: error: cannot render"));
+        assert_eq!(
+            guarded("ok.xml", &mut errors, || Ok(b"x".to_vec())),
+            Some(b"x".to_vec())
+        );
+        assert_eq!(errors.len(), 2);
+    }
+}

@@ -418,4 +418,63 @@ mod tests {
         .unwrap();
         assert!(!dir.path().join(".feedsmith-abc.tmp").exists());
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn checks_every_component_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("topics/real")).unwrap();
+        std::fs::create_dir_all(out.join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(out.join("elsewhere"), out.join("topics/link")).unwrap();
+        std::os::unix::fs::symlink(out.join("x"), out.join("topics/real/rss.xml")).unwrap();
+        std::fs::write(out.join("file"), "").unwrap();
+        assert!(checked_path(out, "topics/real/atom.xml").is_ok());
+        assert!(checked_path(out, "topics/new/deep/atom.xml").is_ok());
+        for bad in ["topics/link/rss.xml", "topics/real/rss.xml", "file/rss.xml"] {
+            assert!(
+                matches!(checked_path(out, bad), Err(WriteError::Symlink(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn held_files_are_kept_and_nothing_is_pruned_when_everything_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let first = [file("rss.xml", "a"), file("topics/x/rss.xml", "x")];
+        apply(out, &first, &plan(out, &first, Hold::Nothing).unwrap()).unwrap();
+        let second = [file("rss.xml", "b"), file("new.xml", "n")];
+        let p = plan(out, &second, Hold::Everything).unwrap();
+        assert_eq!(p.write, ["new.xml"]);
+        assert_eq!(p.kept, ["rss.xml", "topics/x/rss.xml"]);
+        assert!(p.remove.is_empty());
+        apply(out, &second, &p).unwrap();
+        assert_eq!(std::fs::read(out.join("rss.xml")).unwrap(), b"a");
+        assert!(out.join("topics/x/rss.xml").exists());
+        // Still listed: a later run may remove it.
+        assert_eq!(Manifest::read(out).unwrap().files.len(), 3);
+        let held: BTreeSet<String> = ["rss.xml".to_owned()].into();
+        let p = plan(out, &second, Hold::Files(&held)).unwrap();
+        assert_eq!(p.kept, ["rss.xml"]);
+        assert_eq!(p.remove, ["topics/x/rss.xml"]);
+    }
+
+    #[test]
+    fn a_failed_write_after_others_names_what_was_and_was_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        // A folder where a file's folder should be: that write fails.
+        std::fs::write(out.join("topics"), "").unwrap();
+        let files = [file("rss.xml", "a"), file("topics/t/rss.xml", "t")];
+        let p = Plan {
+            write: vec!["rss.xml".into(), "topics/t/rss.xml".into()],
+            ..Plan::default()
+        };
+        let failure = apply(out, &files, &p).unwrap_err();
+        assert!(failure.changed_something());
+        assert_eq!(failure.applied.written, ["rss.xml"]);
+        assert_eq!(failure.applied.not_done, ["topics/t/rss.xml"]);
+    }
 }

@@ -550,3 +550,28 @@ fn help_shows_the_exit_status_table() {
         }
     }
 }
+
+#[test]
+fn a_file_made_unreadable_is_an_error_even_when_the_cache_knows_it() {
+    if !can_drop_privileges() {
+        return;
+    }
+    let dir = empty_site();
+    write(
+        dir.path(),
+        "content/a.md",
+        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &[]),
+    );
+    // A draft: in no feed, so never read again after the load.
+    write(
+        dir.path(),
+        "content/draft.md",
+        "---\ntitle: Draft\npublishedDateTime: 2024-01-02T00:00:00Z\nwebUrl: https://e.example/d\npublished: false\n---\n",
+    );
+    let run = feedsmith_unprivileged(dir.path(), &["build", "-q"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    chmod(&dir.path().join("content/draft.md"), 0o000);
+    let run = feedsmith_unprivileged(dir.path(), &["build", "-q"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_stderr_contains(&run, "draft.md: error: cannot read file");
+}

@@ -479,7 +479,7 @@ fn partial_failure(
     } else {
         EXIT_FATAL
     };
-    let applied = &failure.applied;
+    let applied: &write::Applied = &failure.applied;
     if status == EXIT_PARTIAL {
         for path in &applied.written {
             say!(
@@ -492,6 +492,17 @@ fn partial_failure(
             say!(
                 std::io::stderr(),
                 "removed: {}",
+                args.out.join(path).display()
+            );
+        }
+        for path in applied
+            .cleared
+            .iter()
+            .filter(|p| !applied.written.contains(p))
+        {
+            say!(
+                std::io::stderr(),
+                "removed ahead of its rewrite: {}",
                 args.out.join(path).display()
             );
         }

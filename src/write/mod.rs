@@ -154,19 +154,23 @@ pub struct Applied {
     pub removed: Vec<String>,
     /// Files planned to be written or removed that were not.
     pub not_done: Vec<String>,
+    /// `.gz` twins removed ahead of their rewrite (see [`apply`]).
+    pub cleared: Vec<String>,
 }
 
 /// [`apply`] failed: the first error, and what was done before and despite it.
 #[derive(Debug)]
 pub struct ApplyError {
     pub error: WriteError,
-    pub applied: Applied,
+    pub applied: Box<Applied>,
 }
 
 impl ApplyError {
     /// Whether anything in the out folder changed before the failure.
     pub fn changed_something(&self) -> bool {
-        !self.applied.written.is_empty() || !self.applied.removed.is_empty()
+        !self.applied.written.is_empty()
+            || !self.applied.removed.is_empty()
+            || !self.applied.cleared.is_empty()
     }
 }
 
@@ -190,7 +194,10 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
             .cloned()
             .collect();
         applied.not_done.sort();
-        ApplyError { error, applied }
+        ApplyError {
+            error,
+            applied: Box::new(applied),
+        }
     };
     remove_leftover_temps(out_dir, files);
     let old = match Manifest::read(out_dir) {
@@ -223,6 +230,7 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
         let result =
             checked_path(out_dir, &twin.path).and_then(|path| match std::fs::remove_file(&path) {
                 Ok(()) => {
+                    applied.cleared.push(twin.path.clone());
                     if let Some(dir) = path.parent() {
                         synced.insert(dir.to_path_buf());
                     }

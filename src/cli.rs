@@ -22,16 +22,34 @@ macro_rules! say {
     }};
 }
 
-/// Exit status: some article files had errors and were skipped.
+/// The exit statuses, the same for every command (later versions add to
+/// this table, never change it); shown by `--help` and in the README.
+macro_rules! exit_table {
+    () => {
+        "Exit status (every command):\n  0  no errors (warnings allowed)\n  1  some articles had errors and were skipped, or some folder or file could not be read; everything else was written\n  2  nothing could be done and nothing was written\n  3  some files were written, then the run failed: every file written and not written is named on stderr and in --report json"
+    };
+}
+
+/// Exit status: no errors.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: some article files had errors and were skipped (or some
+/// folder or file could not be read); everything else was written.
 pub const EXIT_ARTICLE_ERRORS: u8 = 1;
 /// Exit status: nothing could be done and nothing was written.
 pub const EXIT_FATAL: u8 = 2;
+/// Exit status: some files were written, then the run failed.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// Test-only: milliseconds `build` waits between loading and writing, so
+/// that tests can overlap two runs deterministically. Not for production.
+const TEST_DELAY_ENV: &str = "FEEDSMITH_TEST_DELAY_AFTER_LOAD_MS";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "feedsmith",
     version,
-    about = "Builds RSS 2.0 and Atom 1.0 feeds, overall and per topic, from a folder of front-matter articles"
+    about = "Builds RSS 2.0 and Atom 1.0 feeds, overall and per topic, from a folder of front-matter articles",
+    after_help = exit_table!()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -42,22 +60,22 @@ pub struct Cli {
 pub enum Command {
     /// Build the feeds into the out folder.
     #[command(
-        after_help = "Example:\n  feedsmith build --content content --out feeds --base-url https://example.com/feeds/ --now 2024-05-01T00:00:00Z\n\nExit status: 0 no errors (warnings allowed), 1 some article files had errors and were skipped, 2 nothing could be done."
+        after_help = concat!("Example:\n  feedsmith build --content content --out feeds --base-url https://example.com/feeds/ --now 2024-05-01T00:00:00Z\n\n", exit_table!())
     )]
     Build(BuildArgs),
     /// Parse and select everything and report every problem; write nothing.
     #[command(
-        after_help = "Example:\n  feedsmith check --content content\n\nExit status: 0 no errors, 1 some article files have errors, 2 nothing could be checked."
+        after_help = concat!("Example:\n  feedsmith check --content content\n\nRenders every feed in memory too: it reports what build would refuse.\n\n", exit_table!())
     )]
     Check(InputArgs),
     /// List the topics: slug, name, number of articles, newest date, feed URLs.
     #[command(
-        after_help = "Example:\n  feedsmith topics --base-url https://example.com/feeds/\n  feedsmith topics --html   # <link rel=\"alternate\"> tags to paste into a site's pages"
+        after_help = concat!("Example:\n  feedsmith topics --base-url https://example.com/feeds/\n  feedsmith topics --html   # <link rel=\"alternate\"> tags to paste into a site's pages\n\n", exit_table!())
     )]
     Topics(TopicsArgs),
     /// Serve the out folder over HTTP (loopback unless told otherwise).
     #[command(
-        after_help = "Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds"
+        after_help = concat!("Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds\n\n", exit_table!())
     )]
     Serve(ServeArgs),
 }
@@ -182,15 +200,16 @@ fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
 /// Load and select, printing every problem; `Err` holds the exit status.
 fn prepare(
     args: &InputArgs,
+    settings: &Settings,
+    out_dir: Option<&std::path::Path>,
     show_progress: bool,
     cache: Option<Vec<u8>>,
-) -> Result<(Settings, Prepared), u8> {
-    let settings = settings(args).map_err(fatal)?;
+) -> Result<Prepared, u8> {
     let bar = ProgressBar {
         enabled: show_progress && !args.quiet,
         bar: OnceLock::new(),
     };
-    let prepared = pipeline::prepare(&args.content, &settings, &bar, cache)
+    let prepared = pipeline::prepare(&args.content, out_dir, settings, &bar, cache)
         .map_err(|e| fatal(format!("error: {e}")))?;
     for diagnostic in &prepared.diagnostics {
         say!(std::io::stderr(), "{diagnostic}");
@@ -203,14 +222,21 @@ fn prepare(
             say!(std::io::stderr(), "{path}: left out: {why}");
         }
     }
+    Ok(prepared)
+}
+
+/// Settings, then load and select.
+fn settings_and_prepare(args: &InputArgs) -> Result<(Settings, Prepared), u8> {
+    let settings = settings(args).map_err(fatal)?;
+    let prepared = prepare(args, &settings, None, false, None)?;
     Ok((settings, prepared))
 }
 
 fn status_of(prepared: &Prepared) -> u8 {
-    if prepared.loaded.error_files > 0 {
+    if prepared.loaded.error_files > 0 || prepared.has_unreadable() {
         EXIT_ARTICLE_ERRORS
     } else {
-        0
+        EXIT_OK
     }
 }
 
@@ -237,33 +263,68 @@ enum Exit {
     Later,
 }
 
+/// `path` made absolute and free of `.`, `..` and symbolic links as far as
+/// it exists; the part that does not exist yet is appended as written.
+fn resolved(path: &std::path::Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        match existing.canonicalize() {
+            Ok(real) => {
+                let mut real = real;
+                for part in rest.iter().rev() {
+                    real.push(part);
+                }
+                return Some(real);
+            }
+            Err(_) => {
+                rest.push(existing.file_name()?.to_owned());
+                existing = existing.parent()?;
+            }
+        }
+    }
+}
+
+/// An out folder that is the content folder or contains it would publish
+/// the raw articles (`serve` would expose them): refused. One inside the
+/// content folder is fine; the walk leaves it out.
+fn out_folder_problem(content: &std::path::Path, out: &std::path::Path) -> Option<String> {
+    let content = content.canonicalize().ok()?;
+    let out_real = resolved(out)?;
+    content.starts_with(&out_real).then(|| {
+        format!(
+            "error: the out folder {} is the content folder {} or contains it: its articles would be published; nothing was written. Choose another --out",
+            out.display(),
+            content.display()
+        )
+    })
+}
+
 fn build(args: &BuildArgs, exit: Exit) -> u8 {
     crate::trace("start");
-    let prepared = {
-        // An unreadable or missing cache just means a full parse.
-        let cache = std::fs::read(args.out.join(pipeline::CACHE_FILE)).unwrap_or_default();
-        prepare(&args.input, true, Some(cache))
-    };
-    let (settings, mut prepared) = match prepared {
-        Ok(ok) => ok,
-        Err(status) => return status,
+    let settings = match settings(&args.input) {
+        Ok(settings) => settings,
+        Err(e) => return fatal(e),
     };
     if settings.base_url.is_none() {
         return fatal(
             "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url",
         );
     }
-    crate::trace("prepared");
-    let mut files = match pipeline::render_all(&prepared, &settings) {
-        Ok(files) => files,
-        Err(e) => return fatal(format!("error: {e}")),
-    };
-    crate::trace("rendered");
-    if args.precompress {
-        let gz = pipeline::precompressed(&files);
-        files.extend(gz);
+    if let Err(e) = args.input.content.canonicalize() {
+        // Before the lock: a missing content folder leaves no trace.
+        return fatal(format!(
+            "error: cannot read content folder {}: {e}",
+            args.input.content.display()
+        ));
     }
-    // Read-only until here; from now on the out folder is ours alone.
+    if let Some(problem) = out_folder_problem(&args.input.content, &args.out) {
+        return fatal(problem);
+    }
+    // The out folder is ours alone from before loading until the end, so a
+    // run that started earlier never overwrites the output of one that
+    // finished later. A dry run writes nothing and takes no lock.
     let _lock = if args.dry_run {
         None
     } else {
@@ -272,6 +333,36 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
             Err(e) => return fatal(format!("error: {e}")),
         }
     };
+    let prepared = {
+        // An unreadable or missing cache just means a full parse.
+        let cache = std::fs::read(args.out.join(pipeline::CACHE_FILE)).unwrap_or_default();
+        prepare(&args.input, &settings, Some(&args.out), true, Some(cache))
+    };
+    let mut prepared = match prepared {
+        Ok(ok) => ok,
+        Err(status) => return status,
+    };
+    crate::trace("prepared");
+    if let Some(ms) = std::env::var(TEST_DELAY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    let mut files = match pipeline::render_all(&prepared, &settings) {
+        Ok(files) => files,
+        Err(errors) => {
+            for e in &errors {
+                say!(std::io::stderr(), "{e}");
+            }
+            return fatal("error: some files could not be rendered; nothing was written");
+        }
+    };
+    crate::trace("rendered");
+    if args.precompress {
+        let gz = pipeline::precompressed(&files);
+        files.extend(gz);
+    }
     if prepared.selection.overall.is_empty()
         && !args.allow_empty
         && pipeline::existing_feeds_have_entries(&args.out)
@@ -281,14 +372,37 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
             args.out.display()
         ));
     }
-    let plan = match write::plan(&args.out, &files) {
+    let held = prepared.held_files();
+    let hold = if prepared.loaded.hold_all {
+        say!(
+            std::io::stderr(),
+            "error: {} could not be read and the cache has nothing for it: every existing file in {} is left as it is and nothing is removed",
+            prepared.loaded.unreadable.join(", "),
+            args.out.display()
+        );
+        write::Hold::Everything
+    } else if held.is_empty() {
+        write::Hold::Nothing
+    } else {
+        write::Hold::Files(&held)
+    };
+    let plan = match write::plan(&args.out, &files, hold) {
         Ok(plan) => plan,
         Err(e) => return fatal(e),
     };
+    for (path, why) in &plan.forgotten {
+        say!(
+            std::io::stderr(),
+            "{}: warning: not removed and no longer listed as feedsmith's: {why}",
+            args.out.join(path).display()
+        );
+    }
+    let mut applied = None;
     if args.dry_run {
         for (verb, paths) in [
             ("write", &plan.write),
             ("leave unchanged", &plan.unchanged),
+            ("keep as it is", &plan.kept),
             ("remove", &plan.remove),
         ] {
             for path in paths {
@@ -300,8 +414,9 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
             }
         }
     } else {
-        if let Err(e) = write::apply(&args.out, &files, &plan) {
-            return fatal(e);
+        match write::apply(&args.out, &files, &plan) {
+            Ok(done) => applied = Some(done),
+            Err(failure) => return partial_failure(args, &prepared, &plan, files.len(), failure),
         }
         if let Some(cache) = prepared.loaded.cache.take() {
             let path = args.out.join(pipeline::CACHE_FILE);
@@ -318,9 +433,14 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
     let status = status_of(&prepared);
     if !args.input.quiet {
         let would = if args.dry_run { "would be " } else { "" };
+        let kept = if plan.kept.is_empty() {
+            String::new()
+        } else {
+            format!(", {} {would}kept as they were", plan.kept.len())
+        };
         say!(
             std::io::stderr(),
-            "feedsmith: {}; {} files: {} {would}written, {} unchanged, {} {would}removed",
+            "feedsmith: {}; {} files: {} {would}written, {} unchanged, {} {would}removed{kept}",
             summary(&prepared),
             files.len(),
             plan.write.len(),
@@ -332,7 +452,7 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         say!(
             std::io::stdout(),
             "{}",
-            report::json(&prepared, &plan, files.len(), status)
+            report::json(&prepared, &plan, applied.as_ref(), files.len(), status)
         );
     }
     crate::trace("reported");
@@ -344,10 +464,87 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
     status
 }
 
+/// Writing failed part-way: exit 3 when something in the out folder had
+/// already changed, naming every file written and not written; else 2.
+fn partial_failure(
+    args: &BuildArgs,
+    prepared: &Prepared,
+    plan: &write::Plan,
+    feeds: usize,
+    failure: write::ApplyError,
+) -> u8 {
+    say!(std::io::stderr(), "{}", failure.error);
+    let status = if failure.changed_something() {
+        EXIT_PARTIAL
+    } else {
+        EXIT_FATAL
+    };
+    let applied: &write::Applied = &failure.applied;
+    if status == EXIT_PARTIAL {
+        for path in &applied.written {
+            say!(
+                std::io::stderr(),
+                "written: {}",
+                args.out.join(path).display()
+            );
+        }
+        for path in &applied.removed {
+            say!(
+                std::io::stderr(),
+                "removed: {}",
+                args.out.join(path).display()
+            );
+        }
+        for path in applied
+            .cleared
+            .iter()
+            .filter(|p| !applied.written.contains(p))
+        {
+            say!(
+                std::io::stderr(),
+                "removed ahead of its rewrite: {}",
+                args.out.join(path).display()
+            );
+        }
+    }
+    for path in &applied.not_done {
+        say!(
+            std::io::stderr(),
+            "not written: {}",
+            args.out.join(path).display()
+        );
+    }
+    say!(
+        std::io::stderr(),
+        "feedsmith: the run failed after {} files were written and {} removed; {} files not written or removed",
+        applied.written.len(),
+        applied.removed.len(),
+        applied.not_done.len()
+    );
+    if let Some(ReportFormat::Json) = args.report {
+        say!(
+            std::io::stdout(),
+            "{}",
+            report::json(prepared, plan, Some(applied), feeds, status)
+        );
+    }
+    status
+}
+
 fn check(args: &InputArgs) -> u8 {
-    let (_, prepared) = match prepare(args, false, None) {
+    let (settings, prepared) = match settings_and_prepare(args) {
         Ok(ok) => ok,
         Err(status) => return status,
+    };
+    // Render too, into memory: whatever `build` would refuse is found here.
+    let status = match pipeline::render_all(&prepared, &settings) {
+        Ok(_) => status_of(&prepared),
+        Err(errors) => {
+            for e in &errors {
+                say!(std::io::stderr(), "{e}");
+            }
+            EXIT_FATAL
+        }
     };
     if !args.quiet {
         let feeds = (1 + prepared.selection.topics.len()) * Format::ALL.len();
@@ -357,11 +554,11 @@ fn check(args: &InputArgs) -> u8 {
             summary(&prepared)
         );
     }
-    status_of(&prepared)
+    status
 }
 
 fn topics(args: &TopicsArgs) -> u8 {
-    let (settings, prepared) = match prepare(&args.input, false, None) {
+    let (settings, prepared) = match settings_and_prepare(&args.input) {
         Ok(ok) => ok,
         Err(status) => return status,
     };

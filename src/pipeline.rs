@@ -6,7 +6,7 @@ use crate::load::{self, LoadOptions, Loaded};
 use crate::render::{self, Entry, FeedMeta, FeedSummary, Format, SiteMeta};
 use crate::select::{self, SelectOptions, Selection, Topic};
 use crate::write::OutputFile;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// The result of loading and selecting: everything but the output.
@@ -15,6 +15,10 @@ pub struct Prepared {
     pub selection: Selection,
     /// Every problem, sorted by path.
     pub diagnostics: Vec<Diagnostic>,
+    /// Articles in a feed that could not be read again (their file or
+    /// folder is unreadable): the feeds holding them keep their previous
+    /// version.
+    pub unreadable_in_feeds: Vec<usize>,
 }
 
 impl Prepared {
@@ -22,11 +26,41 @@ impl Prepared {
     pub fn articles_read(&self) -> usize {
         self.loaded.articles.len() + self.loaded.error_files
     }
+
+    /// Whether some folder or file could not be read (exit status 1).
+    pub fn has_unreadable(&self) -> bool {
+        !self.loaded.unreadable.is_empty() || !self.unreadable_in_feeds.is_empty()
+    }
+
+    /// The output files to leave as they are: the feeds (and their `.gz`
+    /// twins) holding an article that could not be read again.
+    pub fn held_files(&self) -> BTreeSet<String> {
+        let mut held = BTreeSet::new();
+        let mut add = |slug: Option<&str>| {
+            for format in Format::ALL {
+                let path = feed_path(slug, format);
+                held.insert(format!("{path}.gz"));
+                held.insert(path);
+            }
+        };
+        for &i in &self.unreadable_in_feeds {
+            if self.selection.overall.contains(&i) {
+                add(None);
+            }
+            for topic in &self.selection.topics {
+                if topic.entries.contains(&i) {
+                    add(Some(&topic.slug));
+                }
+            }
+        }
+        held
+    }
 }
 
 /// Load and select.
 pub fn prepare(
     content_dir: &Path,
+    out_dir: Option<&Path>,
     settings: &Settings,
     progress: &dyn load::Progress,
     cache: Option<Vec<u8>>,
@@ -38,6 +72,7 @@ pub fn prepare(
         site_url: settings.site_url.as_ref(),
         keep_body: settings.content == ContentMode::Full,
         max_file_size: settings.max_file_size,
+        out_dir,
         progress,
     };
     let mut loaded = load::load(&options, cache)?;
@@ -53,12 +88,12 @@ pub fn prepare(
     };
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
     crate::trace("selected");
-    let changed = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
+    let hydrated = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .chain(&selection.diagnostics)
-        .chain(&changed)
+        .chain(&hydrated.diagnostics)
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
@@ -67,6 +102,7 @@ pub fn prepare(
         loaded,
         selection,
         diagnostics,
+        unreadable_in_feeds: hydrated.unreadable,
     })
 }
 
@@ -87,11 +123,41 @@ pub fn feed_url(settings: &Settings, topic: Option<&str>, format: Format) -> Str
     }
 }
 
+/// Run `render` for the output file `path`; a refusal or a panic becomes
+/// an error naming the file, never an abort of the run.
+fn guarded(
+    path: &str,
+    errors: &mut Vec<Diagnostic>,
+    render: impl FnOnce() -> Result<Vec<u8>, render::RenderError>,
+) -> Option<Vec<u8>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)) {
+        Ok(Ok(bytes)) => Some(bytes),
+        Ok(Err(e)) => {
+            errors.push(Diagnostic::error(path, format!("cannot render: {e}")));
+            None
+        }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            errors.push(Diagnostic::error(
+                path,
+                format!("rendering failed (a bug in feedsmith): {message}"),
+            ));
+            None
+        }
+    }
+}
+
 /// Render every feed: overall, then each topic, each in every format.
+/// Every file that cannot be rendered is an error naming it (`Err` holds
+/// them all): `build` then writes nothing, and `check` reports them.
 pub fn render_all(
     prepared: &Prepared,
     settings: &Settings,
-) -> Result<Vec<OutputFile>, render::RenderError> {
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let articles = &prepared.loaded.articles;
     let selection = &prepared.selection;
     let topic_of_name = topic_index(prepared);
@@ -168,12 +234,15 @@ pub fn render_all(
     }
 
     let mut files = Vec::with_capacity(feeds.len() * Format::ALL.len() + 2);
+    let mut errors = Vec::new();
     for (slug, meta, entries) in &feeds {
         for format in Format::ALL {
-            files.push(OutputFile {
-                path: feed_path(*slug, format),
-                bytes: render::render(format, meta, entries)?,
-            });
+            let path = feed_path(*slug, format);
+            if let Some(bytes) =
+                guarded(&path, &mut errors, || render::render(format, meta, entries))
+            {
+                files.push(OutputFile { path, bytes });
+            }
         }
     }
 
@@ -186,15 +255,27 @@ pub fn render_all(
         author: settings.author.as_ref(),
         opml_format: settings.opml_format,
     };
-    files.push(OutputFile {
-        path: OPML_FILE.to_owned(),
-        bytes: render::opml(&site, &summaries),
-    });
-    files.push(OutputFile {
-        path: INDEX_FILE.to_owned(),
-        bytes: render::index_html(&site, &summaries),
-    });
-    Ok(files)
+    if let Some(bytes) = guarded(OPML_FILE, &mut errors, || {
+        Ok(render::opml(&site, &summaries))
+    }) {
+        files.push(OutputFile {
+            path: OPML_FILE.to_owned(),
+            bytes,
+        });
+    }
+    if let Some(bytes) = guarded(INDEX_FILE, &mut errors, || {
+        Ok(render::index_html(&site, &summaries))
+    }) {
+        files.push(OutputFile {
+            path: INDEX_FILE.to_owned(),
+            bytes,
+        });
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The incremental cache, in the out folder: never served, not a feed.
@@ -290,4 +371,34 @@ pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
             .is_ok_and(|text| text.contains(tag))
     };
     holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_rendering_is_an_error_naming_the_file() {
+        let mut errors = Vec::new();
+        let bytes = guarded("topics/x/rss.xml", &mut errors, || {
+            panic!("boom at {}", 42);
+        });
+        assert_eq!(bytes, None);
+        assert_eq!(
+            errors[0].to_string(),
+            "topics/x/rss.xml: error: rendering failed (a bug in feedsmith): boom at 42"
+        );
+        let bytes = guarded("atom.xml", &mut errors, || {
+            Err(render::RenderError("no".into()))
+        });
+        assert_eq!(bytes, None);
+        assert!(errors[1]
+            .to_string()
+            .starts_with("atom.xml: error: cannot render"));
+        assert_eq!(
+            guarded("ok.xml", &mut errors, || Ok(b"x".to_vec())),
+            Some(b"x".to_vec())
+        );
+        assert_eq!(errors.len(), 2);
+    }
 }

@@ -1,7 +1,7 @@
 //! `build --report json`: a machine-readable account of a run, for monitoring.
 
 use crate::pipeline::Prepared;
-use crate::write::Plan;
+use crate::write::{Applied, Plan};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -27,6 +27,10 @@ struct Counts {
     written: usize,
     unchanged: usize,
     removed: usize,
+    /// Left as they were because their input could not be read.
+    kept: usize,
+    /// Planned but not written or removed: the run failed (status 3 or 2).
+    not_written: usize,
 }
 
 #[derive(Serialize)]
@@ -43,11 +47,26 @@ struct Files<'a> {
     written: &'a [String],
     unchanged: &'a [String],
     removed: &'a [String],
+    kept: &'a [String],
+    not_written: &'a [String],
+    /// Folders and files of the content folder that could not be read.
+    unreadable: &'a [String],
 }
 
-/// The report as one line of JSON.
-pub fn json(prepared: &Prepared, plan: &Plan, feeds: usize, status: u8) -> String {
+/// The report as one line of JSON. `applied` is what the run did (`None`
+/// for a dry run: the plan is what it would do).
+pub fn json(
+    prepared: &Prepared,
+    plan: &Plan,
+    applied: Option<&Applied>,
+    feeds: usize,
+    status: u8,
+) -> String {
     let c = &prepared.selection.counts;
+    let (written, removed, not_written): (&[String], &[String], &[String]) = match applied {
+        Some(a) => (&a.written, &a.removed, &a.not_done),
+        None => (&plan.write, &plan.remove, &[]),
+    };
     let report = Report {
         status,
         counts: Counts {
@@ -60,9 +79,11 @@ pub fn json(prepared: &Prepared, plan: &Plan, feeds: usize, status: u8) -> Strin
             duplicates: c.duplicates,
             errors: prepared.loaded.error_files,
             feeds,
-            written: plan.write.len(),
+            written: written.len(),
             unchanged: plan.unchanged.len(),
-            removed: plan.remove.len(),
+            removed: removed.len(),
+            kept: plan.kept.len(),
+            not_written: not_written.len(),
         },
         problems: prepared
             .diagnostics
@@ -76,9 +97,12 @@ pub fn json(prepared: &Prepared, plan: &Plan, feeds: usize, status: u8) -> Strin
             })
             .collect(),
         files: Files {
-            written: &plan.write,
+            written,
             unchanged: &plan.unchanged,
-            removed: &plan.remove,
+            removed,
+            kept: &plan.kept,
+            not_written,
+            unreadable: &prepared.loaded.unreadable,
         },
     };
     serde_json::to_string(&report).unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Cron-grade runs: manifest and pruning, foreign files, dry runs, the
 //! lock, the empty-feed guard, JSON reports, quiet runs, concurrent runs,
-//! and SIGKILL at random moments.
+//! a run that started earlier never overwriting a later one, and SIGKILL
+//! at random moments (files and their `.gz` twins).
 
 mod common;
 
@@ -244,6 +245,59 @@ fn two_builds_started_together_both_succeed() {
     }
 }
 
+#[test]
+fn a_run_that_started_earlier_never_overwrites_one_that_finished_later() {
+    let dir = site(&[("Old", &["T"])]);
+    // The first run loads the old article, then waits (a test-only delay)
+    // before writing.
+    let mut slow = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+        .current_dir(dir.path())
+        .args(["build", "-q"])
+        .env("FEEDSMITH_TEST_DELAY_AFTER_LOAD_MS", "2500")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    // Meanwhile the article changes and a second run starts.
+    write(
+        dir.path(),
+        "content/0.md",
+        &article(
+            "Newer",
+            "2024-01-01T00:00:00Z",
+            "https://e.example/0",
+            &["T"],
+        ),
+    );
+    let fast = feedsmith(dir.path(), &["build", "-q"]);
+    assert_eq!(fast.status, 0, "{}", fast.stderr);
+    assert!(slow.wait().unwrap().success());
+    for feed in ["rss.xml", "topics/t/atom.xml"] {
+        assert_eq!(
+            titles(&parse_feed(&dir.path().join("feeds").join(feed))),
+            ["Newer"],
+            "{feed}: the run that started first overwrote the later one"
+        );
+    }
+}
+
+/// Whether every `.gz` twin in `out` holds exactly its file, gzipped.
+fn twins_out_of_step(out: &Path) -> Vec<String> {
+    use std::io::Read;
+    let files = snapshot(out);
+    files
+        .iter()
+        .filter_map(|(name, bytes)| {
+            let base = name.strip_suffix(".gz")?;
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut plain)
+                .ok()?;
+            (files.get(base) != Some(&plain)).then(|| name.clone())
+        })
+        .collect()
+}
+
 /// A content folder big enough that a build takes a while, in two
 /// versions that differ in every feed (and in one topic).
 fn crash_content(root: &Path, version: &str) -> PathBuf {
@@ -291,6 +345,7 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
             &[
                 "build",
                 "-q",
+                "--precompress",
                 "--content",
                 content.to_str().unwrap(),
                 "--out",
@@ -333,7 +388,13 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
         let delay = Duration::from_micros(offset + (seed >> 33) % (span - offset));
         let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
             .current_dir(dir.path())
-            .args(["build", "-q", "--content", target.to_str().unwrap()])
+            .args([
+                "build",
+                "-q",
+                "--precompress",
+                "--content",
+                target.to_str().unwrap(),
+            ])
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -345,6 +406,13 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
             killed_mid_write += 1;
         }
         let out = dir.path().join("feeds");
+        // A twin is the old twin of the old file, absent, or the new twin
+        // of the new file: never out of step, wherever the kill came.
+        let out_of_step = twins_out_of_step(&out);
+        assert!(
+            out_of_step.is_empty(),
+            "round {round}: twins out of step with their file: {out_of_step:?}"
+        );
         let mut seen = [false, false];
         for (file, bytes) in snapshot(&out) {
             if !file.ends_with("rss.xml")
@@ -378,11 +446,112 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
     // A run that completes cleans up after the killed ones.
     build_into(&content[1], "feeds");
     assert_eq!(snapshot(&dir.path().join("feeds")), versions[1]);
+    assert!(twins_out_of_step(&dir.path().join("feeds")).is_empty());
     let leftovers: Vec<String> = walk_all(&dir.path().join("feeds"))
         .into_iter()
         .filter(|f| f.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Whether `dir` holds one of feedsmith's temporary files: a write is
+/// under way.
+fn writing(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(".feedsmith-") && n.ends_with(".tmp"))
+        })
+    })
+}
+
+#[test]
+fn sigkill_while_writing_never_leaves_a_twin_out_of_step() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "feedsmith.yaml",
+        "base_url: https://x.example/feeds/
+limit: 100
+",
+    );
+    // Many topics: a long write phase with many files and twins.
+    let content: Vec<PathBuf> = ["a", "b"]
+        .iter()
+        .map(|version| {
+            let content = dir.path().join(format!("content-{version}"));
+            for i in 0..300 {
+                let topics = [
+                    format!("Topic {}", i % 100),
+                    format!("Topic {}", (i + 1) % 100),
+                ];
+                let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+                let text = article(
+                    &format!("Article {i} {version}"),
+                    &format!("2020-01-{:02}T{:02}:00:00Z", 1 + i % 28, i % 24),
+                    &format!("https://e.example/{i}"),
+                    &topics,
+                );
+                write(&content, &format!("{i}.md"), &text);
+            }
+            content
+        })
+        .collect();
+    let build = |content: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+            .current_dir(dir.path())
+            .args(["build", "-q", "--precompress", "--content"])
+            .arg(content)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    assert!(build(&content[0]).wait().unwrap().success());
+    let out = dir.path().join("feeds");
+    let mut seed: u64 = 0x7717;
+    let mut killed_writing = 0;
+    let mut round = 0;
+    while killed_writing < 30 {
+        round += 1;
+        assert!(round <= 120, "only {killed_writing} kills landed mid-write");
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut child = build(&content[round % 2]);
+        // Wait for the writes to start, then kill at a random moment.
+        let started = Instant::now();
+        while !writing(&out) && started.elapsed() < Duration::from_secs(10) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_micros((seed >> 33) % 150_000));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if !finished {
+            killed_writing += 1;
+        }
+        let out_of_step = twins_out_of_step(&out);
+        assert!(
+            out_of_step.is_empty(),
+            "round {round}: {} twins out of step with their file, e.g. {:?}",
+            out_of_step.len(),
+            &out_of_step[..out_of_step.len().min(3)]
+        );
+    }
+    eprintln!("{killed_writing} of {round} runs killed while writing");
+    // A run that completes leaves every twin in place and in step.
+    assert!(build(&content[0]).wait().unwrap().success());
+    assert!(twins_out_of_step(&out).is_empty());
+    let files = snapshot(&out);
+    for name in files.keys().filter(|n| !n.ends_with(".gz")) {
+        assert!(
+            files.contains_key(&format!("{name}.gz")),
+            "{name} has no twin"
+        );
+    }
 }
 
 fn walk_all(dir: &Path) -> Vec<String> {

@@ -10,13 +10,18 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Article;
 use serde::{Deserialize, Serialize};
 
-const MAGIC: &str = "feedsmith-cache";
+/// Changed whenever the layout changes (2: stamps gained the change time).
+const MAGIC: &str = "feedsmith-cache-2";
 
-/// Size and modification time (ns since the epoch) of a file when read.
+/// Size, modification time and status-change time (ns since the epoch)
+/// of a file when listed. The change time moves on `chmod` too, so a file
+/// made unreadable is read again (and found unreadable) instead of being
+/// taken silently from the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     pub size: u64,
     pub mtime_ns: u64,
+    pub ctime_ns: u64,
 }
 
 impl Stamp {
@@ -29,8 +34,22 @@ impl Stamp {
         Some(Stamp {
             size: meta.len(),
             mtime_ns: u64::try_from(mtime.as_nanos()).ok()?,
+            ctime_ns: change_time_ns(meta)?,
         })
     }
+}
+
+#[cfg(unix)]
+fn change_time_ns(meta: &std::fs::Metadata) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    let seconds = u64::try_from(meta.ctime()).ok()?;
+    let nanos = u64::try_from(meta.ctime_nsec()).ok()?;
+    seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
+}
+
+#[cfg(not(unix))]
+fn change_time_ns(_: &std::fs::Metadata) -> Option<u64> {
+    Some(0)
 }
 
 /// What loading one file gave; an article itself is kept apart (see
@@ -209,7 +228,11 @@ mod tests {
     fn entry(path: &str, size: u64, kind: FileKind) -> FileEntry {
         FileEntry {
             path: path.into(),
-            stamp: Stamp { size, mtime_ns: 7 },
+            stamp: Stamp {
+                size,
+                mtime_ns: 7,
+                ctime_ns: 8,
+            },
             kind,
             diagnostics: vec![Diagnostic::warning(path, "w")],
         }
@@ -251,7 +274,13 @@ mod tests {
         let contents = sample();
         let decoded = decode(&encode_owned("s", &contents), "s");
         assert_eq!(decoded, contents);
-        let stamp = |size| Some(Stamp { size, mtime_ns: 7 });
+        let stamp = |size| {
+            Some(Stamp {
+                size,
+                mtime_ns: 7,
+                ctime_ns: 8,
+            })
+        };
         let paths = [
             ("a.md", stamp(1)),
             ("b.md", stamp(9)),

@@ -7,6 +7,7 @@ mod cache;
 mod date;
 mod front_matter;
 mod link;
+pub mod read;
 pub mod taxonomy;
 mod walk;
 
@@ -17,6 +18,8 @@ use globset::GlobSet;
 use rayon::prelude::*;
 use std::path::Path;
 use url::Url;
+
+use read::{read_limited, ReadError};
 
 pub use date::parse as parse_date;
 pub use link::resolve as resolve_link;
@@ -32,6 +35,8 @@ pub struct LoadOptions<'a> {
     pub keep_body: bool,
     /// Files larger than this are skipped with an error.
     pub max_file_size: u64,
+    /// The out folder, when it is inside the content folder: never walked.
+    pub out_dir: Option<&'a Path>,
     pub progress: &'a dyn Progress,
 }
 
@@ -68,6 +73,13 @@ pub struct Loaded {
     pub cache: Option<Vec<u8>>,
     /// Files whose result came from the cache.
     pub cached_files: usize,
+    /// Folders (ending in `/`) and files that could not be read this run,
+    /// relative to the content folder, sorted: each is an error. The
+    /// articles under them are the cache's, as last seen.
+    pub unreadable: Vec<String>,
+    /// Some unreadable path had nothing in the cache: this run must leave
+    /// every existing output file as it is and remove nothing.
+    pub hold_all: bool,
 }
 
 /// The content folder itself could not be read: nothing can be done.
@@ -87,15 +99,31 @@ enum Outcome {
     Failed,
 }
 
+/// What [`hydrate`] found.
+#[derive(Debug, Default)]
+pub struct Hydrated {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Indices of articles that could not be read again because their file
+    /// or folder is unreadable: their feeds keep their previous version.
+    pub unreadable: Vec<usize>,
+}
+
 /// Read again, in full, the articles at `indices` (those that reached a
 /// feed; `load` keeps only what selection needs). An article whose file
 /// changed or vanished since it was read keeps its light form, so feeds
-/// stay consistent with the selection, and is reported.
-pub fn hydrate(
-    articles: &mut [Article],
-    indices: &[usize],
-    options: &LoadOptions,
-) -> Vec<Diagnostic> {
+/// stay consistent with the selection, and is reported; one that cannot be
+/// read at all (permission denied) is an error, listed in
+/// [`Hydrated::unreadable`].
+pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOptions) -> Hydrated {
+    let Ok(root) = read::canonical_root(options.content_dir) else {
+        return Hydrated {
+            diagnostics: vec![Diagnostic::error(
+                "",
+                "the content folder cannot be read again; feeds keep their previous version",
+            )],
+            unreadable: indices.to_vec(),
+        };
+    };
     let full: Vec<(usize, Result<Article, Diagnostic>)> = indices
         .par_iter()
         .map(|&i| {
@@ -106,8 +134,8 @@ pub fn hydrate(
                     "changed during the run; its entry shows only its title",
                 )
             };
-            let path = options.content_dir.join(&light.path);
-            let result = match read_limited(&path, options.max_file_size, None) {
+            let path = root.join(&light.path);
+            let result = match read_limited(&root, &path, options.max_file_size, None) {
                 Ok(bytes) => {
                     match parse_article(&bytes, &light.path, options.site_url, options.keep_body) {
                         (Some(article), _)
@@ -119,19 +147,31 @@ pub fn hydrate(
                         _ => Err(changed()),
                     }
                 }
+                Err(e) if read::is_unreadable(&root, &path) => Err(Diagnostic::error(
+                    &light.path,
+                    format!(
+                        "{}; the feeds it is in keep their previous version",
+                        e.message()
+                    ),
+                )),
                 Err(_) => Err(changed()),
             };
             (i, result)
         })
         .collect();
-    let mut diagnostics = Vec::new();
+    let mut hydrated = Hydrated::default();
     for (i, result) in full {
         match result {
             Ok(article) => articles[i] = article,
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                if d.is_error() {
+                    hydrated.unreadable.push(i);
+                }
+                hydrated.diagnostics.push(d);
+            }
         }
     }
-    diagnostics
+    hydrated
 }
 
 /// What became of one file, besides the article itself.
@@ -139,6 +179,14 @@ struct FileResult {
     stamp: Option<cache::Stamp>,
     kind: FileKind,
     diagnostics: Vec<Diagnostic>,
+    from_cache: bool,
+    /// The file could not be read: the error, and whether the result is
+    /// the previous run's instead.
+    unreadable: Option<Unreadable>,
+}
+
+struct Unreadable {
+    error: Diagnostic,
     from_cache: bool,
 }
 
@@ -156,23 +204,52 @@ fn cache_settings(options: &LoadOptions) -> String {
 /// Run the load stage. With `cache` (the previous run's, or empty when
 /// there is none), files whose stamp did not change are taken from it and
 /// the new cache is returned in [`Loaded::cache`] when it changed.
+///
+/// A folder or file that cannot be read is an error; the articles under it
+/// are taken from the cache as last seen (and kept in the next cache). When
+/// the cache has nothing for it, [`Loaded::hold_all`] tells the caller to
+/// leave every existing output file as it is.
 pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, LoadError> {
     crate::trace("load start");
+    let load_error = |source| LoadError {
+        path: options.content_dir.display().to_string(),
+        source,
+    };
+    // Every path below is under the canonical content folder, so that the
+    // reader can tell where a symbolic link leads.
+    let root = read::canonical_root(options.content_dir).map_err(load_error)?;
+    let options = &LoadOptions {
+        content_dir: &root,
+        ..*options
+    };
+    let skip = options
+        .out_dir
+        .and_then(|out| out.canonicalize().ok())
+        .and_then(|out| {
+            let inside = out.strip_prefix(&root).ok()?.to_str()?.to_owned();
+            (!inside.is_empty()).then(|| format!("{}/", inside.replace('\\', "/")))
+        });
     let filter = walk::Filter {
         include: options.include,
         exclude: options.exclude,
+        skip: skip.as_deref(),
     };
-    let found = walk::walk(options.content_dir, &filter).map_err(|source| LoadError {
-        path: options.content_dir.display().to_string(),
-        source,
-    })?;
+    let mut found = walk::walk(&root, &filter).map_err(load_error)?;
     crate::trace("walked");
     let mut loaded = Loaded {
-        passed_over: found.passed_over,
-        diagnostics: found.diagnostics,
+        passed_over: std::mem::take(&mut found.passed_over),
+        diagnostics: std::mem::take(&mut found.diagnostics),
+        unreadable: std::mem::take(&mut found.unreadable),
         ..Loaded::default()
     };
-    loaded.taxonomy = taxonomy::load(options.content_dir, &mut loaded.diagnostics);
+    let taxonomy = taxonomy::load(&root, options.max_file_size, &mut loaded.diagnostics);
+    loaded.taxonomy = taxonomy.topics;
+    if !taxonomy.unreadable.is_empty() {
+        // Topic names, subtitles and images depend on it; nothing keeps
+        // what it held.
+        loaded.hold_all = true;
+        loaded.unreadable.extend(taxonomy.unreadable);
+    }
 
     options.progress.start(found.candidates.len());
     let settings = cache_settings(options);
@@ -181,6 +258,27 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
         .map(|bytes| cache::decode(&bytes, &settings))
         .unwrap_or_default();
     crate::trace("cache decoded");
+    // The files under a folder that could not be listed: as last seen.
+    for folder in &loaded.unreadable {
+        let before = found.candidates.len();
+        found.candidates.extend(
+            previous
+                .files
+                .iter()
+                .filter(|f| f.path.starts_with(folder.as_str()))
+                .map(|f| walk::Candidate {
+                    relative: f.path.clone(),
+                    stamp: Some(f.stamp),
+                }),
+        );
+        if found.candidates.len() == before {
+            loaded.hold_all = true;
+        }
+    }
+    if !loaded.unreadable.is_empty() {
+        found.candidates.sort_by(|a, b| a.relative.cmp(&b.relative));
+        found.candidates.dedup_by(|a, b| a.relative == b.relative);
+    }
     let hits = cache::match_files(
         found
             .candidates
@@ -200,6 +298,7 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
                 kind: file.kind,
                 diagnostics: file.diagnostics,
                 from_cache: true,
+                unreadable: None,
             })
             .collect();
         (results, previous.articles)
@@ -235,6 +334,12 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
     for (result, candidate) in results.into_iter().zip(&found.candidates) {
         loaded.diagnostics.extend(result.diagnostics);
         loaded.cached_files += usize::from(result.from_cache);
+        if let Some(unreadable) = result.unreadable {
+            // Reported, but not cached: the next run tries again.
+            loaded.diagnostics.push(unreadable.error);
+            loaded.hold_all |= !unreadable.from_cache;
+            loaded.unreadable.push(candidate.relative.clone());
+        }
         match result.kind {
             FileKind::Article => {}
             FileKind::NotArticle(why) => loaded.passed_over.push((candidate.relative.clone(), why)),
@@ -243,6 +348,7 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
     }
     loaded.articles = articles;
     loaded.passed_over.sort();
+    loaded.unreadable.sort();
     crate::trace("load done");
     Ok(loaded)
 }
@@ -257,6 +363,17 @@ fn merge_changes(
     previous: cache::Contents,
 ) -> (Vec<FileResult>, Vec<Article>) {
     let mut previous_files = previous.files;
+    // Each previous file's index in the previous articles, for an article:
+    // found before the hits are taken out.
+    let mut articles_before = 0;
+    let article_index: Vec<Option<usize>> = previous_files
+        .iter()
+        .map(|f| {
+            let is_article = f.kind == FileKind::Article;
+            articles_before += usize::from(is_article);
+            is_article.then(|| articles_before - 1)
+        })
+        .collect();
     // `Option<Article>` has the size of `Article`: wrapped in place.
     let mut previous_articles: Vec<Option<Article>> =
         previous.articles.into_iter().map(Some).collect();
@@ -284,9 +401,6 @@ fn merge_changes(
             }
         }
     }
-    drop(previous_files);
-    drop(previous_articles);
-
     let results: Vec<FileResult> = candidates
         .par_iter()
         .zip(taken.into_par_iter())
@@ -299,6 +413,7 @@ fn merge_changes(
                     kind,
                     diagnostics,
                     from_cache: true,
+                    unreadable: None,
                 };
             }
             let mut diagnostics = Vec::new();
@@ -314,14 +429,53 @@ fn merge_changes(
                 Outcome::Failed => FileKind::Failed,
             };
             options.progress.advance();
+            let unreadable = (kind == FileKind::Failed
+                && read::is_unreadable(options.content_dir, &path))
+            .then(|| diagnostics.pop())
+            .flatten()
+            .map(|error| Unreadable {
+                error,
+                from_cache: false,
+            });
             FileResult {
                 stamp,
                 kind,
                 diagnostics,
                 from_cache: false,
+                unreadable,
             }
         })
         .collect();
+    let mut results = results;
+    for (i, result) in results.iter_mut().enumerate() {
+        let Some(unreadable) = &mut result.unreadable else {
+            continue;
+        };
+        // Not cached as it is now: the next run tries again.
+        result.stamp = None;
+        let relative = candidates[i].relative.as_str();
+        let Ok(at) = previous_files.binary_search_by(|f| f.path.as_str().cmp(relative)) else {
+            continue;
+        };
+        // The previous result, as last seen (its stamp makes the next run
+        // read the file again once it can).
+        let article = match article_index.get(at).copied().flatten() {
+            Some(index) => match previous_articles.get_mut(index).and_then(Option::take) {
+                Some(article) => Some(article),
+                None => continue,
+            },
+            None => None,
+        };
+        let file = &mut previous_files[at];
+        result.kind = std::mem::replace(&mut file.kind, FileKind::Failed);
+        result.diagnostics = std::mem::take(&mut file.diagnostics);
+        result.stamp = Some(file.stamp);
+        result.from_cache = true;
+        unreadable.from_cache = true;
+        articles[i] = article;
+    }
+    drop(previous_files);
+    drop(previous_articles);
     // `filter_map` (unlike `flatten`) collects in place: the vector is
     // reused, not copied.
     #[allow(clippy::filter_map_identity)]
@@ -336,7 +490,7 @@ fn load_file(
     options: &LoadOptions,
     out: &mut Vec<Diagnostic>,
 ) -> Outcome {
-    let bytes = match read_limited(path, options.max_file_size, known_size) {
+    let bytes = match read_limited(options.content_dir, path, options.max_file_size, known_size) {
         Ok(bytes) => bytes,
         Err(ReadError::Vanished) => {
             out.push(Diagnostic::warning(
@@ -456,46 +610,6 @@ fn parse_file(
     }
 }
 
-enum ReadError {
-    /// Deleted between the walk and the read (content being edited).
-    Vanished,
-    Other(String),
-}
-
-/// Read a whole file, refusing ones over `limit` bytes before reading them.
-/// `known_size` is the size the walk just saw, which spares asking again;
-/// a file that grew since is still cut off at the limit.
-fn read_limited(path: &Path, limit: u64, known_size: Option<u64>) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
-    let cannot_read = |e: std::io::Error| ReadError::Other(format!("cannot read file: {e}"));
-    let too_big = || {
-        ReadError::Other(format!(
-            "file is over the limit of {limit} bytes (config `max_file_size`); skipped"
-        ))
-    };
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Vanished),
-        Err(e) => return Err(cannot_read(e)),
-    };
-    let size = match known_size {
-        Some(size) => size,
-        None => file.metadata().map_err(cannot_read)?.len(),
-    };
-    if size > limit {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    // Read at most one byte past the limit, in case the file grows meanwhile.
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
-    }
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,6 +622,7 @@ mod tests {
             site_url: None,
             keep_body: false,
             max_file_size: 1024,
+            out_dir: None,
             progress: &NoProgress,
         }
     }
@@ -527,31 +642,6 @@ mod tests {
         assert_eq!(
             out[0].to_string(),
             "x.md: warning: file vanished during the run; skipped"
-        );
-    }
-
-    #[test]
-    fn a_file_over_the_limit_is_refused_by_known_or_actual_size() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.md");
-        std::fs::write(&path, "x".repeat(2000)).unwrap();
-        // Known size over the limit: refused without reading.
-        assert!(matches!(
-            read_limited(&path, 1024, Some(2000)),
-            Err(ReadError::Other(_))
-        ));
-        // Grown past the limit since the walk saw it small: still refused.
-        assert!(matches!(
-            read_limited(&path, 1024, Some(10)),
-            Err(ReadError::Other(_))
-        ));
-        assert!(matches!(
-            read_limited(&path, 1024, None),
-            Err(ReadError::Other(_))
-        ));
-        assert_eq!(
-            read_limited(&path, 4096, Some(2000)).ok().map(|b| b.len()),
-            Some(2000)
         );
     }
 

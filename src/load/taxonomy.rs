@@ -1,6 +1,7 @@
 //! The topic taxonomy: `_data/topics/*.yaml` in the everyday-cc format.
 //! Read as leniently as Jekyll would: a broken file is a warning.
 
+use super::read;
 use crate::diagnostic::Diagnostic;
 use crate::model::TaxonomyTopic;
 use crate::text;
@@ -10,11 +11,60 @@ use std::path::Path;
 /// Folder of taxonomy files, relative to the content folder.
 pub const TOPICS_DIR: &str = "_data/topics";
 
-/// Read every `*.yaml`/`*.yml` file of `content/_data/topics`, in name order.
-pub fn load(content_dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<TaxonomyTopic> {
-    let dir = content_dir.join(TOPICS_DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
+/// What [`load`] found.
+#[derive(Debug, Default)]
+pub struct Taxonomy {
+    pub topics: Vec<TaxonomyTopic>,
+    /// The folder or files that could not be read (errors).
+    pub unreadable: Vec<String>,
+}
+
+/// Read every `*.yaml`/`*.yml` file of `content/_data/topics`, in name
+/// order, through the same reader as articles (`root` is the canonical
+/// content folder): regular files only, at most `limit` bytes, a symbolic
+/// link only to a file inside the content folder. A file refused or broken
+/// is a warning; one that cannot be read (permission denied) is an error.
+pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
+    let mut taxonomy = Taxonomy::default();
+    let dir = root.join(TOPICS_DIR);
+    // The folder itself must not lead outside either.
+    match dir.canonicalize() {
+        Ok(real) if real.starts_with(root) => {}
+        Ok(_) => {
+            out.push(Diagnostic::warning(
+                TOPICS_DIR,
+                "symbolic link to something outside the content folder; not followed",
+            ));
+            return taxonomy;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return taxonomy,
+        Err(e) => {
+            out.push(Diagnostic::error(
+                TOPICS_DIR,
+                format!("cannot read taxonomy folder: {e}"),
+            ));
+            taxonomy.unreadable.push(format!("{TOPICS_DIR}/"));
+            return taxonomy;
+        }
+    }
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return taxonomy,
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            out.push(Diagnostic::warning(
+                TOPICS_DIR,
+                "taxonomy folder is not a folder; ignored",
+            ));
+            return taxonomy;
+        }
+        Err(e) => {
+            out.push(Diagnostic::error(
+                TOPICS_DIR,
+                format!("cannot read taxonomy folder: {e}"),
+            ));
+            taxonomy.unreadable.push(format!("{TOPICS_DIR}/"));
+            return taxonomy;
+        }
     };
     let mut files: Vec<String> = entries
         .filter_map(|e| e.ok())
@@ -22,47 +72,73 @@ pub fn load(content_dir: &Path, out: &mut Vec<Diagnostic>) -> Vec<TaxonomyTopic>
         .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
         .collect();
     files.sort();
-    let mut topics = Vec::new();
     for name in files {
         let shown = format!("{TOPICS_DIR}/{name}");
-        let text = match std::fs::read(dir.join(&name)).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                out.push(Diagnostic::warning(
-                    shown,
-                    "taxonomy file is not UTF-8; ignored",
+        let path = dir.join(&name);
+        let bytes = match read::read_limited(root, &path, limit, None) {
+            Ok(bytes) => bytes,
+            Err(read::ReadError::Vanished) => continue,
+            Err(e) if read::is_unreadable(root, &path) => {
+                out.push(Diagnostic::error(
+                    shown.as_str(),
+                    format!("cannot read taxonomy file: {}", e.message()),
                 ));
+                taxonomy.unreadable.push(shown);
                 continue;
             }
             Err(e) => {
                 out.push(Diagnostic::warning(
                     shown,
-                    format!("cannot read taxonomy file: {e}; ignored"),
+                    format!("taxonomy file: {}; ignored", e.message()),
                 ));
                 continue;
             }
         };
-        match yaml::parse_node(&text) {
-            Ok(node) => {
-                let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-                match from_node(&node, stem) {
-                    Some(topic) => topics.push(topic),
-                    None => out.push(Diagnostic::warning(
-                        shown,
-                        "taxonomy file has no `name` or `_id`; ignored",
-                    )),
-                }
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        taxonomy.topics.extend(parse(&bytes, &shown, stem, out));
+    }
+    taxonomy
+}
+
+/// One taxonomy file's bytes as a topic (`stem`: its name without the
+/// extension, the id when `_id` is missing); `None`, with a warning in
+/// `out`, when it is not one. Never panics, whatever the bytes (the
+/// `taxonomy` fuzz target).
+pub fn parse(
+    bytes: &[u8],
+    shown: &str,
+    stem: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<TaxonomyTopic> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        out.push(Diagnostic::warning(
+            shown,
+            "taxonomy file is not UTF-8; ignored",
+        ));
+        return None;
+    };
+    match yaml::parse_node(text) {
+        Ok(node) => {
+            let topic = from_node(&node, stem);
+            if topic.is_none() {
+                out.push(Diagnostic::warning(
+                    shown,
+                    "taxonomy file has no `name` or `_id`; ignored",
+                ));
             }
-            Err(e) => out.push(
+            topic
+        }
+        Err(e) => {
+            out.push(
                 Diagnostic::warning(
                     shown,
                     format!("invalid YAML in taxonomy file: {e}; ignored"),
                 )
                 .at(e.line, e.column),
-            ),
+            );
+            None
         }
     }
-    topics
 }
 
 /// A taxonomy entry from its YAML form; `fallback_id` when `_id` is missing.

@@ -24,6 +24,9 @@ pub struct Candidate {
 pub struct Filter<'a> {
     pub include: &'a GlobSet,
     pub exclude: &'a GlobSet,
+    /// A folder never walked (the out folder inside the content folder),
+    /// relative, ending in `/`.
+    pub skip: Option<&'a str>,
 }
 
 /// What the walk found: candidates sorted by relative path, files passed
@@ -33,6 +36,8 @@ pub struct Walk {
     pub candidates: Vec<Candidate>,
     pub passed_over: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Folders that could not be listed (relative, ending in `/`): errors.
+    pub unreadable: Vec<String>,
 }
 
 /// Walk `root` recursively, folders in parallel. Folders starting with
@@ -46,6 +51,7 @@ pub fn walk(root: &Path, filter: &Filter) -> std::io::Result<Walk> {
     let mut walk = walk_dir(root.to_path_buf(), String::new(), &canonical_root, filter);
     walk.candidates.sort_by(|a, b| a.relative.cmp(&b.relative));
     walk.passed_over.sort();
+    walk.unreadable.sort();
     crate::diagnostic::sort(&mut walk.diagnostics);
     Ok(walk)
 }
@@ -55,16 +61,21 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
     let entries = match fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) => {
-            walk.diagnostics.push(Diagnostic::warning(
+            walk.diagnostics.push(Diagnostic::error(
                 display(&prefix),
-                format!("cannot read folder: {e}"),
+                format!("cannot read folder: {e}; its articles are taken as last seen"),
             ));
+            walk.unreadable.push(prefix);
             return walk;
         }
     };
+    let mut failed = false;
     let mut subfolders = Vec::new();
     for entry in entries {
-        let Ok(entry) = entry else { continue };
+        let Ok(entry) = entry else {
+            failed = true;
+            continue;
+        };
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
             let shown = format!("{prefix}{}", name.to_string_lossy());
@@ -76,13 +87,18 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         };
         let relative = format!("{prefix}{name}");
         let Ok(file_type) = entry.file_type() else {
+            failed = true;
             continue;
         };
         if file_type.is_dir() {
+            let folder = format!("{relative}/");
             if name.starts_with('.') || (prefix.is_empty() && name == "_data") {
                 walk.passed_over.push((relative, "skipped folder".into()));
+            } else if filter.skip == Some(folder.as_str()) {
+                walk.passed_over
+                    .push((relative, "the out folder; never read as content".into()));
             } else {
-                subfolders.push((entry.path(), format!("{relative}/")));
+                subfolders.push((entry.path(), folder));
             }
             continue;
         }
@@ -133,6 +149,13 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         let stamp = meta.ok().and_then(|m| Stamp::of(&m));
         walk.candidates.push(Candidate { relative, stamp });
     }
+    if failed {
+        walk.diagnostics.push(Diagnostic::error(
+            display(&prefix),
+            "cannot read every entry of this folder; its articles are taken as last seen",
+        ));
+        walk.unreadable.push(prefix);
+    }
     let nested: Vec<Walk> = subfolders
         .into_par_iter()
         .map(|(path, prefix)| walk_dir(path, prefix, canonical_root, filter))
@@ -141,6 +164,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         walk.candidates.extend(child.candidates);
         walk.passed_over.extend(child.passed_over);
         walk.diagnostics.extend(child.diagnostics);
+        walk.unreadable.extend(child.unreadable);
     }
     walk
 }
@@ -200,6 +224,7 @@ mod tests {
             &Filter {
                 include: &empty,
                 exclude: &empty,
+                skip: None,
             },
         )
         .unwrap();

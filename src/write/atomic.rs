@@ -94,7 +94,7 @@ pub fn is_leftover_temp(name: &str) -> bool {
 }
 
 /// Make the rename durable; best effort, as not every platform allows it.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }

@@ -36,12 +36,15 @@ impl OutLock {
             source,
         };
         std::fs::create_dir_all(out_dir).map_err(open_error)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(open_error)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Never through a symbolic link planted in its place.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(&path).map_err(open_error)?;
         let started = Instant::now();
         loop {
             match file.try_lock() {
@@ -73,5 +76,17 @@ mod tests {
         assert!(err.to_string().contains(".feedsmith.lock"), "{err}");
         drop(held);
         OutLock::acquire(dir.path(), Duration::from_millis(200)).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_opens_a_lock_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside-file");
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(LOCK_FILE)).unwrap();
+        assert!(OutLock::acquire(&out, Duration::from_millis(100)).is_err());
+        assert!(!outside.exists(), "nothing created through the link");
     }
 }

@@ -3,7 +3,9 @@
 //! Every file is replaced atomically and only when its bytes changed; a
 //! manifest records what feedsmith wrote, so files of topics that are gone
 //! are removed and files feedsmith did not write are never touched; a lock
-//! keeps overlapping runs apart.
+//! keeps overlapping runs apart. Nothing is written, read or removed
+//! through a symbolic link below the out folder: every folder on the way
+//! to a file is checked on disk, not only by its name.
 
 mod atomic;
 mod lock;
@@ -29,12 +31,42 @@ pub struct Plan {
     pub write: Vec<String>,
     pub unchanged: Vec<String>,
     pub remove: Vec<String>,
+    /// Files left as they are although this run would change or remove
+    /// them: their input could not be read (see [`Hold`]).
+    pub kept: Vec<String>,
+    /// Manifest entries behind a symbolic link: not removed, and forgotten
+    /// (the file there is no longer one feedsmith wrote), with why.
+    pub forgotten: Vec<(String, String)>,
+}
+
+/// Which existing output files a run must leave as they are.
+#[derive(Debug, Clone, Copy)]
+pub enum Hold<'a> {
+    /// None: write and prune as planned.
+    Nothing,
+    /// These (feeds holding articles that could not be read again).
+    Files(&'a BTreeSet<String>),
+    /// Every existing file, and nothing is removed: part of the input could
+    /// not be read and nothing remembers what it held.
+    Everything,
+}
+
+impl Hold<'_> {
+    fn holds(&self, path: &str) -> bool {
+        match self {
+            Hold::Nothing => false,
+            Hold::Files(set) => set.contains(path),
+            Hold::Everything => true,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("{0}: error: exists but was not written by feedsmith (not in {MANIFEST_FILE}); move it away or choose another --out")]
     Foreign(PathBuf),
+    #[error("{0}: error: is a symbolic link or not a folder; feedsmith never writes through one, move it away or choose another --out")]
+    Symlink(PathBuf),
     #[error("error: {0}")]
     Manifest(String),
     #[error("{path}: error: {source}")]
@@ -51,38 +83,127 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
+/// `out_dir` joined with `relative`, after checking on disk that every
+/// folder on the way (below `out_dir`) is a real folder, not a symbolic
+/// link, and that the file itself is not a link: `Symlink` names the first
+/// that is not. Folders that do not exist yet are fine (they are created).
+pub fn checked_path(out_dir: &Path, relative: &str) -> Result<PathBuf, WriteError> {
+    let mut path = out_dir.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let last = i + 1 == parts.len();
+        match path.symlink_metadata() {
+            Ok(meta) if meta.file_type().is_symlink() => return Err(WriteError::Symlink(path)),
+            Ok(meta) if !last && !meta.is_dir() => return Err(WriteError::Symlink(path)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                for rest in &parts[i + 1..] {
+                    path.push(rest);
+                }
+                return Ok(path);
+            }
+            Err(e) => return Err(io_error(&path)(e)),
+        }
+    }
+    Ok(path)
+}
+
 /// Compare `files` with the out folder and its manifest. Fails, before
-/// anything is written, when a file to write is a foreign file.
-pub fn plan(out_dir: &Path, files: &[OutputFile]) -> Result<Plan, WriteError> {
+/// anything is written, when a file to write is a foreign file or lies
+/// behind a symbolic link. `hold` names the existing files to leave as
+/// they are.
+pub fn plan(out_dir: &Path, files: &[OutputFile], hold: Hold) -> Result<Plan, WriteError> {
     let manifest = Manifest::read(out_dir).map_err(WriteError::Manifest)?;
     let mut plan = Plan::default();
     for file in files {
-        let path = out_dir.join(&file.path);
+        let path = checked_path(out_dir, &file.path)?;
         let exists = path.symlink_metadata().is_ok();
         if atomic::same_contents(&path, &file.bytes).map_err(io_error(&path))? {
             plan.unchanged.push(file.path.clone());
         } else if exists && !manifest.files.contains(&file.path) {
             return Err(WriteError::Foreign(path));
+        } else if exists && hold.holds(&file.path) {
+            plan.kept.push(file.path.clone());
         } else {
             plan.write.push(file.path.clone());
         }
     }
     let new: BTreeSet<&String> = files.iter().map(|f| &f.path).collect();
-    plan.remove = manifest
-        .files
-        .iter()
-        .filter(|old| !new.contains(old) && out_dir.join(old).is_file())
-        .cloned()
-        .collect();
+    for old in manifest.files.iter().filter(|old| !new.contains(old)) {
+        match checked_path(out_dir, old) {
+            Ok(path) if path.is_file() => {
+                if hold.holds(old) {
+                    plan.kept.push(old.clone());
+                } else {
+                    plan.remove.push(old.clone());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => plan.forgotten.push((old.clone(), e.to_string())),
+        }
+    }
+    plan.kept.sort();
     Ok(plan)
+}
+
+/// What [`apply`] did, file by file (relative paths).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub written: Vec<String>,
+    pub removed: Vec<String>,
+    /// Files planned to be written or removed that were not.
+    pub not_done: Vec<String>,
+    /// `.gz` twins removed ahead of their rewrite (see [`apply`]).
+    pub cleared: Vec<String>,
+}
+
+/// [`apply`] failed: the first error, and what was done before and despite it.
+#[derive(Debug)]
+pub struct ApplyError {
+    pub error: WriteError,
+    pub applied: Box<Applied>,
+}
+
+impl ApplyError {
+    /// Whether anything in the out folder changed before the failure.
+    pub fn changed_something(&self) -> bool {
+        !self.applied.written.is_empty()
+            || !self.applied.removed.is_empty()
+            || !self.applied.cleared.is_empty()
+    }
 }
 
 /// Carry out `plan`: write the changed files, remove the stale ones, and
 /// keep the manifest a superset of what is on disk at every moment, so a
 /// run killed anywhere leaves nothing unaccounted for.
-pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<(), WriteError> {
+///
+/// A `.gz` twin is never out of step with its file, even when the run is
+/// killed: a twin about to change is removed (durably) before its file is
+/// replaced and written again only after it, so at every moment it is the
+/// old twin of the old file, absent, or the new twin of the new file.
+pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applied, ApplyError> {
+    let mut applied = Applied::default();
+    let fail = |error: WriteError, mut applied: Applied, plan: &Plan| {
+        let done: BTreeSet<&String> = applied.written.iter().chain(&applied.removed).collect();
+        applied.not_done = plan
+            .write
+            .iter()
+            .chain(&plan.remove)
+            .filter(|p| !done.contains(p))
+            .cloned()
+            .collect();
+        applied.not_done.sort();
+        ApplyError {
+            error,
+            applied: Box::new(applied),
+        }
+    };
     remove_leftover_temps(out_dir, files);
-    let old = Manifest::read(out_dir).map_err(WriteError::Manifest)?;
+    let old = match Manifest::read(out_dir) {
+        Ok(old) => old,
+        Err(e) => return Err(fail(WriteError::Manifest(e), applied, plan)),
+    };
     let manifest_path = out_dir.join(MANIFEST_FILE);
     let all: Vec<String> = old
         .files
@@ -90,52 +211,101 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<(), Wr
         .cloned()
         .chain(files.iter().map(|f| f.path.clone()))
         .collect();
-    write_if_changed(&manifest_path, &Manifest::new(all).to_bytes())
-        .map_err(io_error(&manifest_path))?;
+    if let Err(e) = write_if_changed(&manifest_path, &Manifest::new(all).to_bytes()) {
+        return Err(fail(io_error(&manifest_path)(e), applied, plan));
+    }
 
-    let to_write: BTreeSet<&String> = plan.write.iter().collect();
-    let writes: Vec<&OutputFile> = files
-        .iter()
-        .filter(|f| to_write.contains(&f.path))
-        .collect();
-    write_all_atomic(out_dir, &writes)?;
+    let to_write: BTreeSet<&str> = plan.write.iter().map(String::as_str).collect();
+    let writes = files.iter().filter(|f| to_write.contains(f.path.as_str()));
+    // Twins whose file changes are removed first, then the files are
+    // written, then their twins.
+    let (twins, plain): (Vec<&OutputFile>, Vec<&OutputFile>) = writes.partition(|f| {
+        f.path
+            .strip_suffix(".gz")
+            .is_some_and(|base| to_write.contains(base))
+    });
+    let mut first_error = None;
+    let mut synced = BTreeSet::new();
+    for twin in &twins {
+        let result =
+            checked_path(out_dir, &twin.path).and_then(|path| match std::fs::remove_file(&path) {
+                Ok(()) => {
+                    applied.cleared.push(twin.path.clone());
+                    if let Some(dir) = path.parent() {
+                        synced.insert(dir.to_path_buf());
+                    }
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(io_error(&path)(e)),
+            });
+        if let Err(e) = result {
+            return Err(fail(e, applied, plan));
+        }
+    }
+    for dir in synced {
+        atomic::sync_dir(&dir);
+    }
+    for batch in [plain, twins] {
+        let (written, error) = write_all_atomic(out_dir, &batch);
+        applied.written.extend(written);
+        if let Some(e) = error {
+            first_error = Some(e);
+            break;
+        }
+    }
+    if let Some(e) = first_error {
+        applied.written.sort();
+        return Err(fail(e, applied, plan));
+    }
+    applied.written.sort();
     for stale in &plan.remove {
-        let path = out_dir.join(stale);
+        let path = match checked_path(out_dir, stale) {
+            Ok(path) => path,
+            Err(e) => return Err(fail(e, applied, plan)),
+        };
         match std::fs::remove_file(&path) {
-            Ok(()) => {}
+            Ok(()) => applied.removed.push(stale.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error(&path)(e)),
+            Err(e) => return Err(fail(io_error(&path)(e), applied, plan)),
         }
         remove_empty_parents(out_dir, &path);
     }
-    let current = Manifest::new(files.iter().map(|f| f.path.clone()));
-    write_if_changed(&manifest_path, &current.to_bytes()).map_err(io_error(&manifest_path))?;
-    Ok(())
+    let current = Manifest::new(
+        files
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(plan.kept.iter().cloned()),
+    );
+    if let Err(e) = write_if_changed(&manifest_path, &current.to_bytes()) {
+        return Err(fail(io_error(&manifest_path)(e), applied, plan));
+    }
+    Ok(applied)
 }
 
 /// Write each file atomically, many at a time: most of a durable write is
 /// waiting for the disk, and those waits overlap (32 writers took the
 /// writes of a fresh 127-file build from about 85 ms with 8 to 63 ms,
-/// medians of 10). The first error (in file order) is returned; every file
-/// is either old or new, whatever happens.
-fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> Result<(), WriteError> {
+/// medians of 10). Gives the files written and the first error (in file
+/// order); every file is either old or new, whatever happens.
+fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> (Vec<String>, Option<WriteError>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     const WRITERS: usize = 32;
     let next = AtomicUsize::new(0);
-    let mut errors: Vec<(usize, WriteError)> = std::thread::scope(|scope| {
+    let results: Vec<(usize, Result<(), WriteError>)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..WRITERS.min(files.len()))
             .map(|_| {
                 scope.spawn(|| {
-                    let mut errors = Vec::new();
+                    let mut results = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        let path = out_dir.join(&file.path);
-                        if let Err(e) = write_atomic(&path, &file.bytes) {
-                            errors.push((i, io_error(&path)(e)));
-                        }
+                        let result = checked_path(out_dir, &file.path).and_then(|path| {
+                            write_atomic(&path, &file.bytes).map_err(io_error(&path))
+                        });
+                        results.push((i, result));
                     }
-                    errors
+                    results
                 })
             })
             .collect();
@@ -144,18 +314,25 @@ fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> Result<(), WriteEr
             .flat_map(|w| w.join().unwrap_or_default())
             .collect()
     });
-    errors.sort_by_key(|(i, _)| *i);
-    match errors.into_iter().next() {
-        Some((_, e)) => Err(e),
-        None => Ok(()),
+    let mut written = Vec::new();
+    let mut errors = Vec::new();
+    for (i, result) in results {
+        match result {
+            Ok(()) => written.push(files[i].path.clone()),
+            Err(e) => errors.push((i, e)),
+        }
     }
+    errors.sort_by_key(|(i, _)| *i);
+    (written, errors.into_iter().next().map(|(_, e)| e))
 }
 
 /// Remove temporary files left by a killed run, in every folder we write to.
 fn remove_leftover_temps(out_dir: &Path, files: &[OutputFile]) {
+    // Only real folders: never one behind a symbolic link.
     let mut dirs: BTreeSet<PathBuf> = files
         .iter()
-        .filter_map(|f| out_dir.join(&f.path).parent().map(Path::to_path_buf))
+        .filter_map(|f| checked_path(out_dir, &f.path).ok())
+        .filter_map(|path| path.parent().map(Path::to_path_buf))
         .collect();
     dirs.insert(out_dir.to_path_buf());
     for dir in dirs {
@@ -201,12 +378,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
         let first = [file("rss.xml", "a"), file("topics/x/rss.xml", "x")];
-        let p = plan(out, &first).unwrap();
+        let p = plan(out, &first, Hold::Nothing).unwrap();
         assert_eq!(p.write, ["rss.xml", "topics/x/rss.xml"]);
         apply(out, &first, &p).unwrap();
 
         let second = [file("rss.xml", "b"), file("topics/y/rss.xml", "y")];
-        let p = plan(out, &second).unwrap();
+        let p = plan(out, &second, Hold::Nothing).unwrap();
         assert_eq!((p.write.len(), p.unchanged.len()), (2, 0));
         assert_eq!(p.remove, ["topics/x/rss.xml"]);
         apply(out, &second, &p).unwrap();
@@ -214,7 +391,7 @@ mod tests {
         assert_eq!(std::fs::read(out.join("rss.xml")).unwrap(), b"b");
         assert_eq!(Manifest::read(out).unwrap().files.len(), 2);
 
-        let p = plan(out, &second).unwrap();
+        let p = plan(out, &second, Hold::Nothing).unwrap();
         assert_eq!(
             (p.write.len(), p.unchanged.len(), p.remove.len()),
             (0, 2, 0)
@@ -227,10 +404,10 @@ mod tests {
         let out = dir.path();
         std::fs::write(out.join("rss.xml"), "mine").unwrap();
         std::fs::write(out.join("notes.txt"), "mine too").unwrap();
-        let err = plan(out, &[file("rss.xml", "feed")]).unwrap_err();
+        let err = plan(out, &[file("rss.xml", "feed")], Hold::Nothing).unwrap_err();
         assert!(matches!(err, WriteError::Foreign(_)), "{err}");
         // A foreign file that already holds the right bytes is adopted.
-        let p = plan(out, &[file("rss.xml", "mine")]).unwrap();
+        let p = plan(out, &[file("rss.xml", "mine")], Hold::Nothing).unwrap();
         assert_eq!(p.unchanged, ["rss.xml"]);
         apply(out, &[file("rss.xml", "mine")], &p).unwrap();
         assert!(out.join("notes.txt").exists());
@@ -241,7 +418,71 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(".feedsmith-abc.tmp"), "half").unwrap();
         let files = [file("rss.xml", "a")];
-        apply(dir.path(), &files, &plan(dir.path(), &files).unwrap()).unwrap();
+        apply(
+            dir.path(),
+            &files,
+            &plan(dir.path(), &files, Hold::Nothing).unwrap(),
+        )
+        .unwrap();
         assert!(!dir.path().join(".feedsmith-abc.tmp").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn checks_every_component_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("topics/real")).unwrap();
+        std::fs::create_dir_all(out.join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(out.join("elsewhere"), out.join("topics/link")).unwrap();
+        std::os::unix::fs::symlink(out.join("x"), out.join("topics/real/rss.xml")).unwrap();
+        std::fs::write(out.join("file"), "").unwrap();
+        assert!(checked_path(out, "topics/real/atom.xml").is_ok());
+        assert!(checked_path(out, "topics/new/deep/atom.xml").is_ok());
+        for bad in ["topics/link/rss.xml", "topics/real/rss.xml", "file/rss.xml"] {
+            assert!(
+                matches!(checked_path(out, bad), Err(WriteError::Symlink(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn held_files_are_kept_and_nothing_is_pruned_when_everything_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let first = [file("rss.xml", "a"), file("topics/x/rss.xml", "x")];
+        apply(out, &first, &plan(out, &first, Hold::Nothing).unwrap()).unwrap();
+        let second = [file("rss.xml", "b"), file("new.xml", "n")];
+        let p = plan(out, &second, Hold::Everything).unwrap();
+        assert_eq!(p.write, ["new.xml"]);
+        assert_eq!(p.kept, ["rss.xml", "topics/x/rss.xml"]);
+        assert!(p.remove.is_empty());
+        apply(out, &second, &p).unwrap();
+        assert_eq!(std::fs::read(out.join("rss.xml")).unwrap(), b"a");
+        assert!(out.join("topics/x/rss.xml").exists());
+        // Still listed: a later run may remove it.
+        assert_eq!(Manifest::read(out).unwrap().files.len(), 3);
+        let held: BTreeSet<String> = ["rss.xml".to_owned()].into();
+        let p = plan(out, &second, Hold::Files(&held)).unwrap();
+        assert_eq!(p.kept, ["rss.xml"]);
+        assert_eq!(p.remove, ["topics/x/rss.xml"]);
+    }
+
+    #[test]
+    fn a_failed_write_after_others_names_what_was_and_was_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        // A folder where a file's folder should be: that write fails.
+        std::fs::write(out.join("topics"), "").unwrap();
+        let files = [file("rss.xml", "a"), file("topics/t/rss.xml", "t")];
+        let p = Plan {
+            write: vec!["rss.xml".into(), "topics/t/rss.xml".into()],
+            ..Plan::default()
+        };
+        let failure = apply(out, &files, &p).unwrap_err();
+        assert!(failure.changed_something());
+        assert_eq!(failure.applied.written, ["rss.xml"]);
+        assert_eq!(failure.applied.not_done, ["topics/t/rss.xml"]);
     }
 }

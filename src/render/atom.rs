@@ -129,7 +129,7 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
             article.summary().unwrap_or(&article.title).to_owned(),
         )),
         content: (meta.content == ContentMode::Full).then(|| Content {
-            value: Some(super::full_html(article, meta.site_url)),
+            value: Some(super::full_html(article)),
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),

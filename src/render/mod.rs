@@ -85,7 +85,8 @@ pub struct FeedMeta<'a> {
     /// RSS channel image: topic image, else logo, else icon.
     pub image: Option<&'a str>,
     pub content: ContentMode,
-    /// Base for relative URLs in bodies.
+    /// The site's URL from the config. Not used by rendering any more:
+    /// relative URLs in a body resolve against the article's own link.
     pub site_url: Option<&'a url::Url>,
 }
 

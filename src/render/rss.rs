@@ -88,8 +88,7 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
             creators: vec![p.name.clone()],
             ..DublinCoreExtension::default()
         }),
-        content: (meta.content == ContentMode::Full)
-            .then(|| super::full_html(article, meta.site_url)),
+        content: (meta.content == ContentMode::Full).then(|| super::full_html(article)),
         extensions,
         ..Item::default()
     }

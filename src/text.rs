@@ -90,6 +90,38 @@ pub fn escape_html(s: &str) -> Cow<'_, str> {
     html_escape::encode_double_quoted_attribute(s)
 }
 
+/// Whether a reader that has to guess (RSS says nothing about whether a
+/// title is text or HTML) takes `text` for HTML: it holds an end tag
+/// (`</b>`) or a character reference (`&amp;`, `&#38;`). This is
+/// feedparser's test, made a little wider (any word before `>` or `;`):
+/// taking too much for HTML is harmless, see [`rss_text`].
+pub fn looks_like_html(text: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let followed_by_word_then = |rest: &str, end: char| {
+        let tail = rest.trim_start_matches(word);
+        tail.len() < rest.len() && tail.starts_with(end)
+    };
+    text.match_indices("</")
+        .any(|(i, _)| followed_by_word_then(&text[i + 2..], '>'))
+        || text.match_indices('&').any(|(i, _)| {
+            let rest = &text[i + 1..];
+            followed_by_word_then(rest.strip_prefix('#').unwrap_or(rest), ';')
+        })
+}
+
+/// Plain text for an RSS element that readers may read as HTML (`title`,
+/// the channel `description`): as it is, unless it looks like HTML, in which
+/// case it is written as the HTML that shows it (`AT&amp;T` → `AT&amp;amp;T`),
+/// so that a reader shows the same text whichever way it guesses. The
+/// escaped form always looks like HTML, so the guess then goes that way.
+pub fn rss_text(text: &str) -> Cow<'_, str> {
+    if looks_like_html(text) {
+        escape_html(text)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +140,34 @@ mod tests {
             if is_clean_line(raw) {
                 assert_eq!(clean_line(raw), raw);
             }
+        }
+    }
+
+    #[test]
+    fn rss_text_is_html_exactly_when_a_reader_would_guess_html() {
+        for plain in [
+            "Use the <tags> element",
+            "Tom & Jerry <3",
+            "R&D",
+            "a; b",
+            "&",
+            "x </ y",
+            "</>",
+        ] {
+            assert!(!looks_like_html(plain), "{plain}");
+            assert_eq!(rss_text(plain), plain);
+        }
+        for (plain, rss) in [
+            ("AT&amp;T", "AT&amp;amp;T"),
+            ("Bold </b> text", "Bold &lt;/b&gt; text"),
+            ("&#38; &#x26;", "&amp;#38; &amp;#x26;"),
+            ("caf&eacute;", "caf&amp;eacute;"),
+            ("&é;", "&amp;é;"),
+        ] {
+            assert!(looks_like_html(plain), "{plain}");
+            assert_eq!(rss_text(plain), rss);
+            assert!(looks_like_html(rss), "{rss}");
+            assert_eq!(html_escape::decode_html_entities(rss), plain);
         }
     }
 

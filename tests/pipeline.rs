@@ -350,7 +350,8 @@ fn full_content_mode_adds_html_content() {
             .and_then(|c| c.body.clone())
             .unwrap();
         assert!(
-            letter.contains("<p><a href=\"https://x.example/archive\">Archive</a></p>"),
+            // Relative to the letter's own link, not to `site_url`.
+            letter.contains("<p><a href=\"https://e.example/archive\">Archive</a></p>"),
             "{format}: {letter}"
         );
         assert!(
@@ -363,17 +364,17 @@ fn full_content_mode_adds_html_content() {
             .and_then(|c| c.body.clone())
             .unwrap();
         for expected in [
-            "<img src=\"https://x.example/img/lead.jpg\" alt=\"Post\" width=\"640\" height=\"360\">",
             "<p>Short &amp; sweet</p>",
-            "<a href=\"https://x.example/docs/x\">the docs</a>",
+            "<a href=\"https://e.example/docs/x\">the docs</a>",
             "]]&gt; this.",
-            "<iframe src=\"https://v.example/embed/1\"></iframe>",
+            // The video's iframe is a link, its thumbnail the lead image.
+            "<div><a href=\"https://v.example/embed/1\"><img src=\"https://x.example/img/lead.jpg\" alt=\"Watch the video on v.example\"></a> <a href=\"https://v.example/embed/1\">Watch the video on v.example</a></div>",
             "<a href=\"https://e.example/post\">Read on Vids</a>",
             "<li><a href=\"https://e.example/other\">Other</a></li>",
         ] {
             assert!(post.contains(expected), "{format}: missing {expected:?} in {post}");
         }
-        assert!(!post.contains("TOPSECRET"));
+        assert!(!post.contains("TOPSECRET") && !post.contains("<iframe"));
     }
 }
 

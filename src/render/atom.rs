@@ -62,10 +62,13 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         write_document_declaration: false,
         indent_size: Some(2),
     };
-    let mut out_buf = feed
+    let written = feed
         .write_with_config(Vec::new(), config)
         .map_err(|e| RenderError(e.to_string()))?;
-    out.append(&mut out_buf);
+    // Plain-text elements (title, summary, …) in the RSS Profile's form,
+    // which also keeps `&amp;` in a decoded-once title from reading as
+    // undeclared HTML to the validator; the HTML `content` stays as it is.
+    out.extend_from_slice(&super::hex_char_refs(&written, &["content"]));
     out.push(b'\n');
     Ok(out)
 }
@@ -129,7 +132,7 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
             article.summary().unwrap_or(&article.title).to_owned(),
         )),
         content: (meta.content == ContentMode::Full).then(|| Content {
-            value: Some(super::full_html(article, meta.site_url)),
+            value: Some(super::full_html(article)),
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),

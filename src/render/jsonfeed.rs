@@ -103,8 +103,7 @@ fn item<'a>(meta: &FeedMeta, entry: &Entry<'a>) -> Item<'a> {
         title: &article.title,
         summary: article.summary(),
         content_text: article.summary().unwrap_or(&article.title),
-        content_html: (meta.content == ContentMode::Full)
-            .then(|| super::full_html(article, meta.site_url)),
+        content_html: (meta.content == ContentMode::Full).then(|| super::full_html(article)),
         image: article.image().map(|i| i.url.as_str()),
         date_published: utc(article.published),
         date_modified: utc(article.updated_or_published()),

@@ -85,7 +85,8 @@ pub struct FeedMeta<'a> {
     /// RSS channel image: topic image, else logo, else icon.
     pub image: Option<&'a str>,
     pub content: ContentMode,
-    /// Base for relative URLs in bodies.
+    /// The site's URL from the config. Not used by rendering any more:
+    /// relative URLs in a body resolve against the article's own link.
     pub site_url: Option<&'a url::Url>,
 }
 
@@ -108,6 +109,79 @@ pub fn render(format: Format, meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<
 #[derive(Debug, thiserror::Error)]
 #[error("cannot render feed: {0}")]
 pub struct RenderError(pub String);
+
+/// The RSS Best Practices Profile's form of plain text: `&` written as
+/// `&#x26;` and `<` as `&#x3C;` (the same characters to any XML parser;
+/// the W3C validator warns, CharacterData, on `&amp;`/`&lt;` in plain text
+/// holding `&#`, `</` or `<letter`). Applied to a whole document written
+/// by an XML writer, so every `&` starts a reference; CDATA sections and
+/// the text of the elements named in `skip` (HTML content) are left as
+/// they are, and so are tags with their attributes. One linear pass.
+fn hex_char_refs(xml: &[u8], skip: &[&str]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(xml.len() + xml.len() / 32);
+    let mut rest = xml;
+    let mut skipping = false;
+    while let Some(&first) = rest.first() {
+        let len = if rest.starts_with(b"<![CDATA[") {
+            let end = rest.windows(3).position(|w| w == b"]]>");
+            let len = end.map_or(rest.len(), |e| e + 3);
+            out.extend_from_slice(&rest[..len]);
+            len
+        } else if first == b'<' {
+            let mut quote = None;
+            let mut len = rest.len();
+            for (i, &b) in rest.iter().enumerate().skip(1) {
+                match quote {
+                    Some(q) if b == q => quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => quote = Some(b),
+                    None if b == b'>' => {
+                        len = i + 1;
+                        break;
+                    }
+                    None => {}
+                }
+            }
+            let tag = &rest[..len];
+            if tag.len() > 1 && !matches!(tag[1], b'/' | b'?' | b'!') {
+                let name_len = tag[1..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+                    .unwrap_or(tag.len() - 1);
+                let name = &tag[1..1 + name_len];
+                skipping = skip.iter().any(|s| s.as_bytes() == name);
+            }
+            out.extend_from_slice(tag);
+            len
+        } else {
+            let len = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+            let text = &rest[..len];
+            if skipping {
+                out.extend_from_slice(text);
+            } else {
+                let mut t = text;
+                while let Some(amp) = t.iter().position(|&b| b == b'&') {
+                    out.extend_from_slice(&t[..amp]);
+                    t = &t[amp..];
+                    if t.starts_with(b"&amp;") {
+                        out.extend_from_slice(b"&#x26;");
+                        t = &t[5..];
+                    } else if t.starts_with(b"&lt;") {
+                        out.extend_from_slice(b"&#x3C;");
+                        t = &t[4..];
+                    } else {
+                        out.push(b'&');
+                        t = &t[1..];
+                    }
+                }
+                out.extend_from_slice(t);
+            }
+            len
+        };
+        rest = &rest[len..];
+    }
+    out
+}
 
 /// Feed-level date: the newest entry's updated date; the Unix epoch for an
 /// empty feed, so that output never depends on the clock.
@@ -154,5 +228,35 @@ impl FeedSummary<'_> {
     pub fn url(&self, format: Format) -> &str {
         let index = Format::ALL.iter().position(|f| *f == format).unwrap_or(0);
         &self.urls[index]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_char_refs;
+
+    #[test]
+    fn hex_refs_in_plain_text_only() {
+        let xml = concat!(
+            "<?xml version=\"1.0\"?><rss a=\"x&amp;y\"><title>AT&amp;amp;T &lt;tags&gt; &quot;q&quot;</title>",
+            "<description><![CDATA[<p>&lt;raw&amp;</p>]]></description>",
+            "<content type=\"html\">&lt;p&gt;A &amp;amp; B&lt;/p&gt;</content><summary>&lt;/b&gt;</summary></rss>"
+        );
+        let out = String::from_utf8(hex_char_refs(xml.as_bytes(), &["content"])).unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                "<?xml version=\"1.0\"?><rss a=\"x&amp;y\"><title>AT&#x26;amp;T &#x3C;tags&gt; &quot;q&quot;</title>",
+                "<description><![CDATA[<p>&lt;raw&amp;</p>]]></description>",
+                "<content type=\"html\">&lt;p&gt;A &amp;amp; B&lt;/p&gt;</content><summary>&#x3C;/b&gt;</summary></rss>"
+            )
+        );
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        assert_eq!(
+            doc.descendants()
+                .find(|n| n.has_tag_name("title"))
+                .and_then(|n| n.text()),
+            Some("AT&amp;T <tags> \"q\"")
+        );
     }
 }

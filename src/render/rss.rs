@@ -6,6 +6,7 @@ use super::{
 };
 use crate::config::ContentMode;
 use crate::model::Image;
+use crate::text::{escape_html, rss_text};
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
@@ -22,9 +23,9 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
     }
     let last = (!entries.is_empty()).then(|| feed_updated(entries).to_rfc2822());
     let channel = Channel {
-        title: meta.title.clone(),
+        title: rss_text(&meta.title).into_owned(),
         link: meta.site_link.to_owned(),
-        description: meta.description.clone(),
+        description: rss_text(&meta.description).into_owned(),
         language: Some(meta.language.to_owned()),
         last_build_date: last,
         pub_date: feed_published(entries).map(|d| d.to_rfc2822()),
@@ -32,7 +33,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         docs: Some(DOCS.to_owned()),
         image: meta.image.map(|url| rss::Image {
             url: url.to_owned(),
-            title: meta.title.clone(),
+            title: rss_text(&meta.title).into_owned(),
             link: meta.site_link.to_owned(),
             ..rss::Image::default()
         }),
@@ -54,9 +55,10 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         items,
         ..Channel::default()
     };
-    let mut out = channel
+    let out = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .map_err(|e| RenderError(e.to_string()))?;
+    let mut out = super::hex_char_refs(&out, &[]);
     out.push(b'\n');
     Ok(out)
 }
@@ -68,13 +70,15 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
         extensions.insert("media".to_owned(), media(image));
     }
     extensions.insert(String::new(), guid(&article.link));
+    let full = meta.content == ContentMode::Full;
+    // With content:encoded a description must come first (W3C validator:
+    // NeedDescriptionBeforeContent): the title stands in for a missing excerpt.
+    let description = article.summary().or(full.then_some(article.title.as_str()));
     Item {
-        title: Some(article.title.clone()),
+        title: Some(rss_text(&article.title).into_owned()),
         link: Some(article.link.clone()),
         // RSS readers treat description as HTML: escape the plain text once.
-        description: article
-            .summary()
-            .map(|s| crate::text::escape_html(s).into_owned()),
+        description: description.map(|s| escape_html(s).into_owned()),
         pub_date: Some(article.published.to_rfc2822()),
         categories: entry
             .topics
@@ -88,8 +92,7 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
             creators: vec![p.name.clone()],
             ..DublinCoreExtension::default()
         }),
-        content: (meta.content == ContentMode::Full)
-            .then(|| super::full_html(article, meta.site_url)),
+        content: (meta.content == ContentMode::Full).then(|| super::full_html(article)),
         extensions,
         ..Item::default()
     }

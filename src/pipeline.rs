@@ -38,6 +38,7 @@ pub fn prepare(
         site_url: settings.site_url.as_ref(),
         keep_body: settings.content == ContentMode::Full,
         max_file_size: settings.max_file_size,
+        max_topics: settings.max_topics,
         progress,
     };
     let mut loaded = load::load(&options, cache)?;

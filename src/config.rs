@@ -13,6 +13,12 @@ use url::Url;
 pub const DEFAULT_LIMIT: usize = 50;
 /// Default largest article file read, in bytes.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// Largest `max_file_size` accepted: 1 GiB. Every size computed from it
+/// (such as one byte past the limit) then fits any integer type used.
+pub const MAX_MAX_FILE_SIZE: u64 = 1 << 30;
+/// Default and largest `max_topics`.
+pub const DEFAULT_MAX_TOPICS: usize = 100;
+pub const MAX_MAX_TOPICS: usize = 10_000;
 
 /// The config file as written. Unknown keys are an error.
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +44,8 @@ pub struct ConfigFile {
     #[serde(default)]
     pub topics: Vec<TopicConfig>,
     pub max_file_size: Option<u64>,
+    /// Most topics read per article (default 100); the rest are dropped.
+    pub max_topics: Option<usize>,
     /// Which format `index.opml` subscribes to (default atom).
     pub opml_format: Option<crate::render::Format>,
     /// WebSub hub announced in every feed.
@@ -106,6 +114,7 @@ pub struct Settings {
     pub exclude: GlobSet,
     pub topics: Vec<TaxonomyTopic>,
     pub max_file_size: u64,
+    pub max_topics: usize,
     pub now: DateTime<Utc>,
     pub opml_format: crate::render::Format,
     pub hub: Option<String>,
@@ -246,7 +255,20 @@ impl Settings {
             include: glob_set(&file.include, "include")?,
             exclude: glob_set(&file.exclude, "exclude")?,
             topics,
-            max_file_size: file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size: bounded(
+                "max_file_size",
+                file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+                1,
+                MAX_MAX_FILE_SIZE,
+                " (1 GiB)",
+            )?,
+            max_topics: bounded(
+                "max_topics",
+                file.max_topics.unwrap_or(DEFAULT_MAX_TOPICS) as u64,
+                1,
+                MAX_MAX_TOPICS as u64,
+                "",
+            )? as usize,
             now: overrides.now.unwrap_or(now),
             opml_format: file.opml_format.unwrap_or(crate::render::Format::Atom),
             hub: file
@@ -257,6 +279,17 @@ impl Settings {
                 })
                 .transpose()?,
         })
+    }
+}
+
+/// `value` when within `min..=max`, else a config error naming the bounds.
+fn bounded(key: &str, value: u64, min: u64, max: u64, unit: &str) -> Result<u64, ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(config_error(format!(
+            "error: config `{key}` {value} is out of range: it must be from {min} to {max}{unit}"
+        )))
     }
 }
 
@@ -344,6 +377,11 @@ mod tests {
             "base_url: ftp://x.example/\n",
             "language: 'e n'\n",
             "include: ['a/[']\n",
+            "max_file_size: 18446744073709551615\n",
+            "max_file_size: 1073741825\n",
+            "max_file_size: 0\n",
+            "max_topics: 0\n",
+            "max_topics: 18446744073709551615\n",
         ] {
             let file = parse(text).unwrap();
             assert!(
@@ -352,5 +390,21 @@ mod tests {
             );
         }
         assert!(parse("content: partial\n").is_err());
+        for text in [
+            "max_file_size: -1\n",
+            "max_file_size: 1e30\n",
+            "max_file_size: 18446744073709551616\n",
+            "limit: -1\n",
+            "max_topics: -5\n",
+        ] {
+            assert!(parse(text).is_err(), "{text}");
+        }
+        let err = Settings::new(
+            parse("max_file_size: 18446744073709551615\n").unwrap(),
+            Overrides::default(),
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "error: config `max_file_size` 18446744073709551615 is out of range: it must be from 1 to 1073741824 (1 GiB)");
     }
 }

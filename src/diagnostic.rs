@@ -62,10 +62,44 @@ impl Diagnostic {
     }
 }
 
+/// `text` with every control character (C0, DEL, C1), line and paragraph
+/// separator and bidirectional formatting character written as a `\u{..}`
+/// escape (`\n`, `\r`, `\t` as such), and a backslash doubled: a
+/// diagnostic line shows input text without a newline in it forging a
+/// line of its own, or text that reorders what a terminal shows.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    fn needs_escape(c: char) -> bool {
+        c.is_control()
+            || c == '\\'
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+            )
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\\' => out.push_str("\\\\"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Diagnostic {
+    /// One line: control characters in the path or message are escaped
+    /// (see [`escape_controls`]); `--report json` has the exact text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.path.is_empty() {
-            write!(f, "{}:", self.path)?;
+            write!(f, "{}:", escape_controls(&self.path))?;
             if let Some(line) = self.line {
                 write!(f, "{line}:")?;
                 if let Some(column) = self.column {
@@ -74,7 +108,7 @@ impl fmt::Display for Diagnostic {
             }
             f.write_str(" ")?;
         }
-        write!(f, "{}: {}", self.severity, self.message)
+        write!(f, "{}: {}", self.severity, escape_controls(&self.message))
     }
 }
 
@@ -97,5 +131,21 @@ mod tests {
         assert_eq!(d.to_string(), "a/b.md: warning: meh");
         let d = Diagnostic::error("", "no base URL");
         assert_eq!(d.to_string(), "error: no base URL");
+    }
+
+    #[test]
+    fn control_characters_cannot_forge_a_line() {
+        let d = Diagnostic::error(
+            "a\nb.md",
+            "`webUrl` `x\nevil.md:1: error: forged` \u{1b}[31m\u{202e}\\n",
+        )
+        .at(Some(2), None);
+        let shown = d.to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert_eq!(
+            shown,
+            "a\\nb.md:2: error: `webUrl` `x\\nevil.md:1: error: forged` \\u{1b}[31m\\u{202e}\\\\n"
+        );
+        assert_eq!(escape_controls("plain é 🦀"), "plain é 🦀");
     }
 }

@@ -73,6 +73,7 @@ pub fn prepare(
         keep_body: settings.content == ContentMode::Full,
         max_file_size: settings.max_file_size,
         out_dir,
+        max_topics: settings.max_topics,
         progress,
     };
     let mut loaded = load::load(&options, cache)?;

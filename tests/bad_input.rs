@@ -36,13 +36,28 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     (
         "front-matter/alias-bomb.md",
-        "error: invalid front matter: repetition limit exceeded",
+        "6:14: error: invalid front matter: e[0][3][2][1][3]: the document expands to more than 10976 values; YAML aliases (`*name`) that repeat large values are refused",
     ),
     (
         "front-matter/deep-nesting.md",
-        "6:136: error: invalid front matter: recursion limit exceeded",
+        "6:72: error: invalid front matter: collections nested deeper than 64 levels",
     ),
-    ("encoding/invalid-utf8.md", "2: error: invalid UTF-8"),
+    (
+        "encoding/invalid-utf8.md",
+        "2: error: invalid UTF-8 (byte 0xE9; perhaps Latin-1 or Windows-1252)",
+    ),
+    (
+        "encoding/utf16le-bom.md",
+        "1: error: the file is encoded as UTF-16 LE (byte order mark FF FE), not UTF-8",
+    ),
+    (
+        "encoding/utf16be-bom.md",
+        "1: error: the file is encoded as UTF-16 BE (byte order mark FE FF), not UTF-8",
+    ),
+    (
+        "encoding/cr-only.md",
+        "1: error: lines end in CR alone (classic Mac OS line ends)",
+    ),
     (
         "encoding/raw-control.md",
         "2:1: error: invalid front matter: control characters are not allowed",
@@ -64,6 +79,22 @@ const ERRORS: &[(&str, &str)] = &[
     (
         "fields/date-garbage.md",
         "3:1: error: `publishedDateTime` `next week` is not a date",
+    ),
+    (
+        "fields/date-year-zero-offset.md",
+        "3:1: error: `publishedDateTime` `0000-01-01T00:00:00+01:00` is in year -1 (UTC); feeds take years 0 to 9999",
+    ),
+    (
+        "fields/date-year-minus-one.md",
+        "3:1: error: `publishedDateTime` `-0001-06-01` is in year -1 (UTC)",
+    ),
+    (
+        "fields/date-year-20000.md",
+        "3:1: error: `publishedDateTime` `+20000-01-01` is in year 20000 (UTC)",
+    ),
+    (
+        "fields/url-newline.md",
+        "4:1: error: no usable link: `webUrl`: `https://e.example/a\\nevil.md:1: error: forged` is not a URL",
     ),
     (
         "fields/url-javascript.md",
@@ -97,6 +128,22 @@ const WARNINGS: &[(&str, &str)] = &[
         "fields/image-negative.md",
         "6:1: warning: image width -100 is not a positive size; dropped",
     ),
+    (
+        "fields/image-huge.md",
+        "6:1: warning: image width 100000000000000000000 is not a positive size; dropped",
+    ),
+    (
+        "fields/image-huge.md",
+        "6:1: warning: image height -1 is not a positive size; dropped",
+    ),
+    (
+        "fields/secured-alias.md",
+        "7:1: warning: `excerpt` repeats a value of `secured` (through a YAML alias?); ignored",
+    ),
+    (
+        "fields/secured-alias.md",
+        "8:1: warning: `provider` repeats a value of `secured` (through a YAML alias?); ignored",
+    ),
 ];
 
 /// Titles that must reach the feeds (normalised where the input was odd).
@@ -112,6 +159,8 @@ const ACCEPTED: &[&str] = &[
     "Offset",
     "Quality Words",
     "Negative Image",
+    "Huge Image",
+    "Secured Alias",
     "Topic String",
     "Permalink",
     "Hostile Topics",
@@ -150,7 +199,13 @@ fn each_bad_file_is_reported_and_the_rest_is_published() {
         "one error per bad file:\n{}",
         run.stderr
     );
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("evil.md")),
+        "a newline in input forged a line:\n{}",
+        run.stderr
+    );
     for passed in [
+        "encoding/utf16-readme.md",
         "front-matter/missing.md",
         "filesystem/empty.md",
         "filesystem/notes.txt",

@@ -35,6 +35,28 @@ pub fn is_full_content_key(key: &str) -> bool {
     is_summary_key(key) || matches!(key, "related" | "featuredContent")
 }
 
+/// Keys whose values never reach any output, nor anything equal to them.
+pub fn is_secret_key(key: &str) -> bool {
+    key == "secured"
+}
+
+/// The keys of `content: summary` and of `content: full` mode.
+pub const SUMMARY_KEYS: yaml::Keys = yaml::Keys {
+    keep: is_summary_key,
+    secret: is_secret_key,
+};
+pub const FULL_CONTENT_KEYS: yaml::Keys = yaml::Keys {
+    keep: is_full_content_key,
+    secret: is_secret_key,
+};
+
+/// Longest title kept, in characters; longer ones are cut at a word
+/// boundary with a warning. Real titles are under 200.
+pub const MAX_TITLE_CHARS: usize = 300;
+
+/// Default most topics kept per article (config `max_topics`).
+pub use crate::config::DEFAULT_MAX_TOPICS;
+
 /// What the article builder needs besides the fields.
 pub struct Context<'a> {
     pub path: &'a str,
@@ -43,16 +65,27 @@ pub struct Context<'a> {
     pub first_line: usize,
     pub site_url: Option<&'a Url>,
     pub body: Option<Body>,
+    /// Topics beyond this many are dropped with a warning.
+    pub max_topics: usize,
 }
 
 /// Build the article, pushing every problem found to `out`. Returns `None`
 /// when an error makes the file unusable.
-pub fn build(
-    fields: Vec<(String, Node)>,
-    cx: &Context,
-    out: &mut Vec<Diagnostic>,
-) -> Option<Article> {
-    let mut f = Fields { fields, cx, out };
+pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) -> Option<Article> {
+    let yaml::Mapping { entries, dropped } = mapping;
+    let mut f = Fields {
+        fields: entries,
+        cx,
+        out,
+    };
+    for key in dropped {
+        // Never the value itself: it is a secret's.
+        f.report(
+            &key,
+            false,
+            format!("`{key}` repeats a value of `secured` (through a YAML alias?); ignored"),
+        );
+    }
     let title = f.title();
     let published = f.date("publishedDateTime", true);
     let link = f.link();
@@ -136,7 +169,18 @@ impl Fields<'_, '_> {
                     self.report("title", true, "`title` is empty".into());
                     return None;
                 }
-                Some(title)
+                match text::truncate_words(&title, MAX_TITLE_CHARS) {
+                    Some(cut) => {
+                        let len = title.chars().count();
+                        self.report(
+                            "title",
+                            false,
+                            format!("`title` is {len} characters long; cut to {MAX_TITLE_CHARS}"),
+                        );
+                        Some(cut)
+                    }
+                    None => Some(title),
+                }
             }
             Some(other) => {
                 let kind = other.kind();
@@ -171,7 +215,7 @@ impl Fields<'_, '_> {
             }
         };
         match date::parse(&raw) {
-            Some(parsed) => {
+            Ok(parsed) => {
                 if parsed.assumed_utc {
                     self.report(
                         key,
@@ -181,9 +225,14 @@ impl Fields<'_, '_> {
                 }
                 Some(Some(parsed.instant))
             }
-            None => {
+            Err(problem) => {
                 let what = if required { "" } else { "; ignored" };
-                self.report(key, required, format!("`{key}` `{}` is not a date (use RFC 3339, e.g. 2022-01-03T22:24:00Z){what}", text::clean_line(&raw)));
+                let raw = text::clean_line(&raw);
+                let message = match problem {
+                    date::DateProblem::NotADate => format!("`{key}` `{raw}` is not a date (use RFC 3339, e.g. 2022-01-03T22:24:00Z){what}"),
+                    date::DateProblem::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year} (UTC); feeds take years 0 to 9999{what}"),
+                };
+                self.report(key, required, message);
                 if required {
                     None
                 } else {
@@ -279,9 +328,10 @@ impl Fields<'_, '_> {
     }
 
     fn provider(&mut self) -> Option<Provider> {
-        let node = self.get("provider")?.clone();
+        let node = self.get("provider")?;
         let Node::Map(_) = node else {
-            self.wrong_type("provider", "a mapping", node.kind());
+            let kind = node.kind();
+            self.wrong_type("provider", "a mapping", kind);
             return None;
         };
         let name = match node.get("name") {
@@ -304,24 +354,37 @@ impl Fields<'_, '_> {
     }
 
     fn topics(&mut self) -> Vec<String> {
-        let items = match self.get("topics") {
+        let single;
+        let items: &[Node] = match self.get("topics") {
             None => return Vec::new(),
-            Some(Node::Seq(items)) => items.clone(),
-            Some(Node::Str(s)) => vec![Node::Str(s.clone())],
+            Some(Node::Seq(items)) => items,
+            Some(s @ Node::Str(_)) => {
+                single = [s.clone()];
+                &single
+            }
             Some(other) => {
                 let kind = other.kind();
                 self.wrong_type("topics", "a list of names", kind);
                 return Vec::new();
             }
         };
+        let max = self.cx.max_topics;
         let mut topics: Vec<String> = Vec::new();
-        let mut skipped = 0;
+        let mut seen = rustc_hash::FxHashSet::default();
+        let (mut skipped, mut over) = (0usize, 0usize);
         for item in items {
             match item {
                 Node::Str(s) => {
-                    let name = text::clean_line(&s);
-                    if !name.is_empty() && !topics.contains(&name) {
+                    let name = text::clean_line(s);
+                    if name.is_empty() || seen.contains(&name) {
+                        continue;
+                    }
+                    if topics.len() < max {
+                        seen.insert(name.clone());
                         topics.push(name);
+                    } else {
+                        over += 1;
+                        seen.insert(name);
                     }
                 }
                 _ => skipped += 1,
@@ -334,42 +397,77 @@ impl Fields<'_, '_> {
                 format!("{skipped} topic(s) in `topics` are not strings; ignored"),
             );
         }
+        if over > 0 {
+            self.report(
+                "topics",
+                false,
+                format!(
+                    "{} topics, more than the {max} allowed (config `max_topics`); the last {over} dropped",
+                    max + over
+                ),
+            );
+        }
         topics
     }
 
     fn image(&mut self) -> Option<Image> {
-        let items = match self.get("images")? {
-            Node::Seq(items) => items.clone(),
+        let found = match self.get("images")? {
+            Node::Seq(items) => {
+                let mut dropped: Vec<String> = Vec::new();
+                let mut found = None;
+                for item in items {
+                    let Some(Node::Str(raw)) = item.get("url") else {
+                        continue;
+                    };
+                    match link::resolve(raw, self.cx.site_url) {
+                        Ok(url) => {
+                            found = Some((url, item.get("width"), item.get("height")));
+                            break;
+                        }
+                        // One line each for the first few, then a count.
+                        Err(reason) => dropped.push(reason),
+                    }
+                }
+                let found = found.map(|(url, w, h)| (url, w.cloned(), h.cloned()));
+                self.report_dropped_images(dropped);
+                found
+            }
             other => {
                 let kind = other.kind();
                 self.wrong_type("images", "a list", kind);
                 return None;
             }
         };
-        for item in &items {
-            let Some(Node::Str(raw)) = item.get("url") else {
-                continue;
-            };
-            match link::resolve(raw, self.cx.site_url) {
-                Ok(url) => {
-                    let width = self.dimension(item, "width");
-                    let height = self.dimension(item, "height");
-                    return Some(Image { url, width, height });
-                }
-                Err(reason) => self.report("images", false, format!("image dropped: {reason}")),
-            }
+        let (url, width, height) = found?;
+        let width = self.dimension(width.as_ref(), "width");
+        let height = self.dimension(height.as_ref(), "height");
+        Some(Image { url, width, height })
+    }
+
+    fn report_dropped_images(&mut self, reasons: Vec<String>) {
+        const SHOWN: usize = 3;
+        let total = reasons.len();
+        for reason in reasons.into_iter().take(SHOWN) {
+            self.report("images", false, format!("image dropped: {reason}"));
         }
-        None
+        if total > SHOWN {
+            self.report(
+                "images",
+                false,
+                format!("{} more images dropped", total - SHOWN),
+            );
+        }
     }
 
     /// A positive pixel size; anything else is dropped with a warning.
-    fn dimension(&mut self, image: &Node, key: &str) -> Option<u32> {
-        match image.get(key)? {
+    fn dimension(&mut self, value: Option<&Node>, key: &str) -> Option<u32> {
+        match value? {
             Node::Int(i) if (1..=100_000).contains(i) => u32::try_from(*i).ok(),
             Node::Null => None,
             other => {
                 let shown = match other {
                     Node::Int(i) => i.to_string(),
+                    Node::Float(f) if f.is_finite() => format!("{f}"),
                     other => other.kind().to_owned(),
                 };
                 self.report(
@@ -385,7 +483,7 @@ impl Fields<'_, '_> {
     fn related(&mut self) -> Vec<Related> {
         let items = match self.get("related") {
             None => return Vec::new(),
-            Some(Node::Seq(items)) => items.clone(),
+            Some(Node::Seq(items)) => items,
             Some(other) => {
                 let kind = other.kind();
                 self.wrong_type("related", "a list", kind);
@@ -444,13 +542,14 @@ mod tests {
     use super::*;
 
     fn build_from(yaml_text: &str, site: Option<&Url>) -> (Option<Article>, Vec<Diagnostic>) {
-        let fields = yaml::parse_mapping(yaml_text, is_full_content_key).unwrap();
+        let fields = yaml::parse_mapping(yaml_text, FULL_CONTENT_KEYS).unwrap();
         let cx = Context {
             path: "a.md",
             yaml: yaml_text,
             first_line: 2,
             site_url: site,
             body: None,
+            max_topics: DEFAULT_MAX_TOPICS,
         };
         let mut out = Vec::new();
         let article = build(fields, &cx, &mut out);

@@ -1,6 +1,6 @@
 //! Parsing the dates found in front matter.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 
 /// A parsed date, and whether it lacked a time zone (then taken as UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,10 +9,34 @@ pub struct ParsedDate {
     pub assumed_utc: bool,
 }
 
+/// Why a date was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    NotADate,
+    /// A date whose UTC year is outside 0–9999: no feed format can
+    /// write it (RFC 822 and RFC 3339 have four-digit years).
+    OutOfRange {
+        year: i32,
+    },
+}
+
+/// Years a feed date can have, in UTC.
+pub const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
 /// Accepts RFC 3339 (`2022-01-03T22:24:00Z`, `…+05:30`), a date and time
 /// without zone (`2022-01-03 22:24[:00]`, `T` or space; taken as UTC) and a
-/// bare date (`2022-01-03`, midnight UTC).
-pub fn parse(raw: &str) -> Option<ParsedDate> {
+/// bare date (`2022-01-03`, midnight UTC), in UTC years 0 to 9999.
+pub fn parse(raw: &str) -> Result<ParsedDate, DateProblem> {
+    let parsed = parse_any(raw).ok_or(DateProblem::NotADate)?;
+    let year = parsed.instant.year();
+    if YEARS.contains(&year) {
+        Ok(parsed)
+    } else {
+        Err(DateProblem::OutOfRange { year })
+    }
+}
+
+fn parse_any(raw: &str) -> Option<ParsedDate> {
     let s = raw.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(ParsedDate {
@@ -100,6 +124,25 @@ mod tests {
     }
 
     #[test]
+    fn refuses_years_outside_0_to_9999() {
+        for (s, year) in [
+            ("0000-01-01T00:00:00+01:00", -1),
+            ("-0001-01-01", -1),
+            ("+20000-01-01", 20000),
+            ("+10000-01-01T00:00:00", 10000),
+            ("9999-12-31T23:00:00-05:00", 10000),
+        ] {
+            assert_eq!(parse(s), Err(DateProblem::OutOfRange { year }), "{s}");
+        }
+        for s in ["0000-01-01T00:00:00Z", "0000-01-01", "9999-12-31T23:59:59Z"] {
+            let p = parse(s).unwrap();
+            assert!(YEARS.contains(&p.instant.year()), "{s}");
+            // Every feed format can write it.
+            assert!(!p.instant.to_rfc2822().is_empty());
+        }
+    }
+
+    #[test]
     fn rejects_garbage() {
         for s in [
             "",
@@ -109,7 +152,7 @@ mod tests {
             "03/01/2022",
             "2022-01-03T25:00:00Z",
         ] {
-            assert_eq!(parse(s), None, "{s}");
+            assert_eq!(parse(s), Err(DateProblem::NotADate), "{s}");
         }
     }
 }

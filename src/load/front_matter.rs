@@ -18,6 +18,9 @@ pub enum Split<'a> {
     BlankLinesBeforeOpening,
     /// The opening `---` is never closed.
     Unterminated,
+    /// The opening `---` is followed by a lone CR and more text: lines end
+    /// in CR only (classic Mac OS), which is not read as front matter.
+    CrLineEnds,
     Article(FrontMatter<'a>),
 }
 
@@ -31,6 +34,11 @@ pub fn split(text: &str) -> Split<'_> {
         return Split::NotArticle;
     };
     if !is_fence(first, false) {
+        if let Some(after) = first.strip_prefix("---\r") {
+            if !after.trim().is_empty() {
+                return Split::CrLineEnds;
+            }
+        }
         if first.trim().is_empty() {
             let mut rest = lines;
             if rest
@@ -117,6 +125,8 @@ mod tests {
             Split::BlankLinesBeforeOpening
         );
         assert_eq!(split("---\ntitle: x\n"), Split::Unterminated);
+        assert_eq!(split("---\rtitle: x\r---\r"), Split::CrLineEnds);
+        assert_eq!(split("\u{feff}---\rtitle: x\r---\r"), Split::CrLineEnds);
         assert_eq!(
             split("---\n...\n"),
             Split::Article(FrontMatter {

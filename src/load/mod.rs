@@ -37,6 +37,8 @@ pub struct LoadOptions<'a> {
     pub max_file_size: u64,
     /// The out folder, when it is inside the content folder: never walked.
     pub out_dir: Option<&'a Path>,
+    /// Topics kept per article; the rest are dropped with a warning.
+    pub max_topics: usize,
     pub progress: &'a dyn Progress,
 }
 
@@ -137,12 +139,18 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
             let path = root.join(&light.path);
             let result = match read_limited(&root, &path, options.max_file_size, None) {
                 Ok(bytes) => {
-                    match parse_article(&bytes, &light.path, options.site_url, options.keep_body) {
-                        (Some(article), _)
+                    let mut ignored = Vec::new();
+                    match parse_file(
+                        &bytes,
+                        &light.path,
+                        &ParseOptions::of(options),
+                        &mut ignored,
+                    ) {
+                        Outcome::Article(article)
                             if article.link == light.link
                                 && article.published == light.published =>
                         {
-                            Ok(article)
+                            Ok(*article)
                         }
                         _ => Err(changed()),
                     }
@@ -194,10 +202,11 @@ struct Unreadable {
 /// other ones is not used.
 fn cache_settings(options: &LoadOptions) -> String {
     format!(
-        "site_url={:?};full={};max_file_size={}",
+        "site_url={:?};full={};max_file_size={};max_topics={}",
         options.site_url.map(Url::as_str),
         options.keep_body,
-        options.max_file_size
+        options.max_file_size,
+        options.max_topics
     )
 }
 
@@ -504,7 +513,24 @@ fn load_file(
             return Outcome::Failed;
         }
     };
-    parse_file(&bytes, relative, options.site_url, options.keep_body, out)
+    parse_file(&bytes, relative, &ParseOptions::of(options), out)
+}
+
+/// What turning one file's bytes into an article depends on.
+struct ParseOptions<'a> {
+    site_url: Option<&'a Url>,
+    keep_body: bool,
+    max_topics: usize,
+}
+
+impl<'a> ParseOptions<'a> {
+    fn of(options: &LoadOptions<'a>) -> Self {
+        ParseOptions {
+            site_url: options.site_url,
+            keep_body: options.keep_body,
+            max_topics: options.max_topics,
+        }
+    }
 }
 
 /// Everything `load` does to one file's bytes, without the file system:
@@ -517,19 +543,150 @@ pub fn parse_article(
     keep_body: bool,
 ) -> (Option<Article>, Vec<Diagnostic>) {
     let mut out = Vec::new();
-    match parse_file(bytes, relative, site_url, keep_body, &mut out) {
+    let options = ParseOptions {
+        site_url,
+        keep_body,
+        max_topics: article::DEFAULT_MAX_TOPICS,
+    };
+    match parse_file(bytes, relative, &options, &mut out) {
         Outcome::Article(article) => (Some(*article), out),
         Outcome::NotArticle(_) | Outcome::Failed => (None, out),
     }
 }
 
+/// One file's bytes to an article, where a panic, should any code below
+/// have one left on some input, is an error of this file: the build goes
+/// on with the others. The panic's message is not shown (it may quote the
+/// file, `secured` value and all), only where it happened.
 fn parse_file(
     bytes: &[u8],
     relative: &str,
-    site_url: Option<&Url>,
-    keep_body: bool,
+    options: &ParseOptions,
     out: &mut Vec<Diagnostic>,
 ) -> Outcome {
+    guard_panics(relative, out, |out| {
+        parse_file_unguarded(bytes, relative, options, out)
+    })
+}
+
+thread_local! {
+    /// Set while this thread runs code whose panics are caught and reported.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last caught panic on this thread happened.
+    static CAUGHT_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Install, once, a panic hook that stays silent (no "thread panicked"
+/// line, no backtrace) for the panics [`guard_panics`] turns into
+/// diagnostics, and hands every other panic to the hook it replaced.
+fn install_quiet_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if CATCHING.with(std::cell::Cell::get) {
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+                CAUGHT_AT.with(|c| *c.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Run `f`; a panic in it becomes one error naming `relative`, and the
+/// diagnostics `f` pushed before it are dropped.
+fn guard_panics(
+    relative: &str,
+    out: &mut Vec<Diagnostic>,
+    f: impl FnOnce(&mut Vec<Diagnostic>) -> Outcome,
+) -> Outcome {
+    install_quiet_hook();
+    let mut inner = Vec::new();
+    let was_catching = CATCHING.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut inner)));
+    CATCHING.with(|c| c.set(was_catching));
+    match result {
+        Ok(outcome) => {
+            out.append(&mut inner);
+            outcome
+        }
+        Err(_) => {
+            let at = CAUGHT_AT
+                .with(|c| c.borrow_mut().take())
+                .map_or_else(String::new, |at| format!(" (at {at})"));
+            out.push(Diagnostic::error(
+                relative,
+                format!("internal error while reading this file{at}; skipped. Please report it"),
+            ));
+            Outcome::Failed
+        }
+    }
+}
+
+/// The encoding of a file that is not UTF-8 but shows a byte order mark
+/// or the `---` of front matter in another Unicode encoding, with whether
+/// it starts with front matter.
+fn other_unicode_encoding(bytes: &[u8]) -> Option<(&'static str, bool)> {
+    const FORMS: [(&[u8], &[u8], &str); 6] = [
+        (
+            b"\xFF\xFE\0\0",
+            b"-\0\0\0-\0\0\0-\0\0\0",
+            "UTF-32 LE (byte order mark FF FE 00 00)",
+        ),
+        (
+            b"\0\0\xFE\xFF",
+            b"\0\0\0-\0\0\0-\0\0\0-",
+            "UTF-32 BE (byte order mark 00 00 FE FF)",
+        ),
+        (
+            b"\xFF\xFE",
+            b"-\0-\0-\0",
+            "UTF-16 LE (byte order mark FF FE)",
+        ),
+        (
+            b"\xFE\xFF",
+            b"\0-\0-\0-",
+            "UTF-16 BE (byte order mark FE FF)",
+        ),
+        (b"", b"-\0-\0-\0", "UTF-16 LE (no byte order mark)"),
+        (b"", b"\0-\0-\0-", "UTF-16 BE (no byte order mark)"),
+    ];
+    FORMS.iter().find_map(|(bom, fence, name)| {
+        let rest = bytes.strip_prefix(*bom)?;
+        if bom.is_empty() && !rest.starts_with(fence) {
+            return None;
+        }
+        Some((*name, rest.starts_with(fence)))
+    })
+}
+
+fn parse_file_unguarded(
+    bytes: &[u8],
+    relative: &str,
+    options: &ParseOptions,
+    out: &mut Vec<Diagnostic>,
+) -> Outcome {
+    let ParseOptions {
+        site_url,
+        keep_body,
+        max_topics,
+    } = *options;
+    if let Some((encoding, front_matter)) = other_unicode_encoding(bytes) {
+        if !front_matter {
+            return Outcome::NotArticle(format!("{encoding}, no front matter"));
+        }
+        out.push(
+            Diagnostic::error(
+                relative,
+                format!("the file is encoded as {encoding}, not UTF-8; save it as UTF-8"),
+            )
+            .at(Some(1), None),
+        );
+        return Outcome::Failed;
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -542,9 +699,13 @@ fn parse_file(
             if !bytes.starts_with(b"---") && !bytes.starts_with(b"\xEF\xBB\xBF---") {
                 return Outcome::NotArticle("not UTF-8 and no front matter".into());
             }
+            let byte = bytes[e.valid_up_to()];
             out.push(
-                Diagnostic::error(relative, "invalid UTF-8; the file must be UTF-8 encoded")
-                    .at(Some(line), None),
+                Diagnostic::error(
+                    relative,
+                    format!("invalid UTF-8 (byte 0x{byte:02X}; perhaps Latin-1 or Windows-1252): the file must be UTF-8 encoded"),
+                )
+                .at(Some(line), None),
             );
             return Outcome::Failed;
         }
@@ -561,6 +722,16 @@ fn parse_file(
             ));
             return Outcome::NotArticle("blank line before front matter".into());
         }
+        front_matter::Split::CrLineEnds => {
+            out.push(
+                Diagnostic::error(
+                    relative,
+                    "lines end in CR alone (classic Mac OS line ends); save the file with LF or CRLF line ends",
+                )
+                .at(Some(1), None),
+            );
+            return Outcome::Failed;
+        }
         front_matter::Split::Unterminated => {
             out.push(
                 Diagnostic::error(
@@ -573,9 +744,9 @@ fn parse_file(
         }
     };
     let keys = if keep_body {
-        article::is_full_content_key
+        article::FULL_CONTENT_KEYS
     } else {
-        article::is_summary_key
+        article::SUMMARY_KEYS
     };
     let fields = match yaml::parse_mapping(front_matter.yaml, keys) {
         Ok(fields) => fields,
@@ -603,6 +774,7 @@ fn parse_file(
         first_line: front_matter.first_line,
         site_url,
         body,
+        max_topics,
     };
     match article::build(fields, &cx, out) {
         Some(article) => Outcome::Article(Box::new(article)),
@@ -623,6 +795,7 @@ mod tests {
             keep_body: false,
             max_file_size: 1024,
             out_dir: None,
+            max_topics: 100,
             progress: &NoProgress,
         }
     }
@@ -643,6 +816,54 @@ mod tests {
             out[0].to_string(),
             "x.md: warning: file vanished during the run; skipped"
         );
+    }
+
+    #[test]
+    #[test]
+    fn a_panic_while_reading_one_file_is_an_error_of_that_file() {
+        let mut out = vec![Diagnostic::warning("before.md", "kept")];
+        let outcome = guard_panics("p.md", &mut out, |out| {
+            out.push(Diagnostic::warning("p.md", "partial"));
+            panic!("TOPSECRET in the message");
+        });
+        assert!(matches!(outcome, Outcome::Failed));
+        assert_eq!(out.len(), 2, "{out:?}");
+        let shown = out[1].to_string();
+        assert!(
+            shown.starts_with(
+                "p.md: error: internal error while reading this file (at src/load/mod.rs:"
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("TOPSECRET"), "{shown}");
+        // Panics outside a guard still reach the previous hook, and the
+        // next guarded call works as before.
+        assert!(std::panic::catch_unwind(|| panic!("unguarded")).is_err());
+        let outcome = guard_panics("q.md", &mut out, |_| Outcome::NotArticle("x".into()));
+        assert!(matches!(outcome, Outcome::NotArticle(_)));
+    }
+
+    #[test]
+    fn other_unicode_encodings_are_named() {
+        let utf16: Vec<u8> = "\u{feff}---\ntitle: x\n---\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (article, out) = parse_article(&utf16, "u.md", None, false);
+        assert!(article.is_none());
+        assert!(out[0].message.contains("UTF-16 LE"), "{out:?}");
+        let no_bom: Vec<u8> = "---\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let (_, out) = parse_article(&no_bom, "u.md", None, false);
+        assert!(
+            out[0].message.contains("UTF-16 BE (no byte order mark)"),
+            "{out:?}"
+        );
+        let readme: Vec<u8> = "\u{feff}# Hi"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (_, out) = parse_article(&readme, "u.md", None, false);
+        assert!(out.is_empty(), "not an article: passed over");
     }
 
     #[test]

@@ -9,12 +9,14 @@
 //! kind. The caller then runs the full parser, so results, and error
 //! messages with their positions, never depend on this module.
 
-use super::Node;
+use super::bounds::{Secrets, Seen};
+use super::{Keys, Node};
 
-/// The top-level mapping of `text` with only the keys for which `keep`
-/// is true, or `None` when the text is outside the shape read here.
-/// Values of other keys are read and checked the same way, then dropped.
-pub fn parse_mapping(text: &str, keep: fn(&str) -> bool) -> Option<Vec<(String, Node)>> {
+/// The top-level mapping of `text` with only the keys `keys` keeps, and
+/// the secrets of its secret keys, or `None` when the text is outside the
+/// shape read here. Values of other keys are read and checked the same
+/// way, then dropped. Time is linear in the text's length.
+pub fn parse_mapping(text: &str, keys: Keys) -> Option<(Vec<(String, Node)>, Secrets)> {
     let printable_ascii = |b: u8| matches!(b, b' '..=b'~' | b'\n');
     if !(crate::text::all_bytes(text, printable_ascii) || text.chars().all(is_plain_text_char)) {
         return None;
@@ -37,9 +39,10 @@ pub fn parse_mapping(text: &str, keep: fn(&str) -> bool) -> Option<Vec<(String, 
         lines,
         pos: 0,
         depth: 0,
+        secrets: Secrets::default(),
     };
-    let entries = parser.mapping(0, Some(keep))?;
-    (parser.pos == parser.lines.len()).then_some(entries)
+    let entries = parser.mapping(0, Some(keys))?;
+    (parser.pos == parser.lines.len()).then_some((entries, parser.secrets))
 }
 
 /// Characters the full parser reads as ordinary text. Tabs, carriage
@@ -66,6 +69,8 @@ struct Parser<'a> {
     pos: usize,
     /// Collections entered and not yet left, block and flow.
     depth: usize,
+    /// What the secret top-level keys hold, as hashes.
+    secrets: Secrets,
 }
 
 /// Deeper nesting is declined: front matter is never that deep, and the
@@ -73,7 +78,7 @@ struct Parser<'a> {
 const MAX_DEPTH: usize = 24;
 
 /// Which top-level keys to build; `None` inside nested values (all).
-type Keep = Option<fn(&str) -> bool>;
+type Keep = Option<Keys>;
 
 impl<'a> Parser<'a> {
     fn current(&self) -> Option<&Line<'a>> {
@@ -99,7 +104,7 @@ impl<'a> Parser<'a> {
     fn mapping(&mut self, indent: usize, keep: Keep) -> Option<Vec<(String, Node)>> {
         self.enter()?;
         let mut entries = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen = Seen::new();
         while let Some(line) = self.current() {
             if line.indent < indent {
                 break;
@@ -108,15 +113,17 @@ impl<'a> Parser<'a> {
                 return None;
             }
             let (key, rest) = split_key(line.text)?;
-            if seen.contains(&key) {
+            if !seen.insert(key) {
                 return None;
             }
-            seen.push(key);
             self.pos += 1;
-            let build = keep.is_none_or(|keep| keep(key));
+            let build = keep.is_none_or(|keys| (keys.keep)(key));
+            let secret = keep.is_some_and(|keys| !build && (keys.secret)(key));
             let value = self.value_after_key(rest, indent)?;
             if build {
                 entries.push((key.to_owned(), value));
+            } else if secret {
+                self.secrets.record(&value);
             }
         }
         self.depth -= 1;
@@ -448,13 +455,14 @@ impl<'a> Cursor<'a> {
     /// `{a: 1, b: x}`: plain keys, `: ` after each, no trailing comma.
     fn flow_mapping(&mut self) -> Option<Node> {
         let mut entries: Vec<(String, Node)> = Vec::new();
+        let mut seen = Seen::new();
         let mut done = self.open(b'}')?;
         while !done {
             self.skip_spaces();
             let rest = self.rest();
             let colon = rest.find(": ")?;
             let key = &rest[..colon];
-            if !is_plain_key(key) || entries.iter().any(|(k, _)| k == key) {
+            if !is_plain_key(key) || !seen.insert(key) {
                 return None;
             }
             self.pos += colon + 2;
@@ -471,22 +479,37 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn keep_all(_: &str) -> bool {
-        true
+    fn no_secret(_: &str) -> bool {
+        false
     }
 
-    fn keep_some(key: &str) -> bool {
-        key != "secured" && key != "b"
+    fn is_secured(key: &str) -> bool {
+        key == "secured"
+    }
+
+    const KEEP_ALL: Keys = Keys {
+        keep: |_| true,
+        secret: no_secret,
+    };
+
+    const KEEP_SOME: Keys = Keys {
+        keep: |key| key != "secured" && key != "b",
+        secret: is_secured,
+    };
+
+    fn keep_all() -> Keys {
+        KEEP_ALL
     }
 
     /// The fast reader either declines or agrees with the full parser.
     fn assert_agrees(text: &str) -> bool {
         let mut answered = false;
-        for keep in [keep_all as fn(&str) -> bool, keep_some] {
-            if let Some(fast) = parse_mapping(text, keep) {
+        for keys in [KEEP_ALL, KEEP_SOME] {
+            if let Some((entries, secrets)) = parse_mapping(text, keys) {
                 answered = true;
-                let full = super::super::parse_mapping_exact(text, keep);
-                assert_eq!(Ok(fast), full, "text: {text:?}");
+                let fast = super::super::finish(entries, &secrets);
+                let full = super::super::parse_mapping_exact(text, keys);
+                assert_eq!(fast, full, "text: {text:?}");
             }
         }
         answered
@@ -522,7 +545,7 @@ related:
 secured: "UT8Ro6q8+/="
 "#;
         assert!(assert_agrees(text));
-        let entries = parse_mapping(text, keep_some).unwrap();
+        let (entries, _) = parse_mapping(text, KEEP_SOME).unwrap();
         assert!(entries.iter().all(|(k, _)| k != "secured"));
         assert_eq!(entries[7], ("heat".into(), Node::Int(0)));
     }
@@ -562,7 +585,7 @@ secured: "UT8Ro6q8+/="
             "a: \u{85}\n",
             "",
         ] {
-            assert_eq!(parse_mapping(text, keep_all), None, "{text:?}");
+            assert_eq!(parse_mapping(text, keep_all()), None, "{text:?}");
             assert_agrees(text);
         }
     }
@@ -575,10 +598,10 @@ secured: "UT8Ro6q8+/="
             .collect();
         let mixed = format!("a: {}\n", "[{a: ".repeat(50_000));
         for text in [flow, block, mixed] {
-            assert_eq!(parse_mapping(&text, keep_all), None);
+            assert_eq!(parse_mapping(&text, keep_all()), None);
         }
         let shallow = format!("a: {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert!(parse_mapping(&shallow, keep_all).is_some());
+        assert!(parse_mapping(&shallow, keep_all()).is_some());
     }
 
     #[test]

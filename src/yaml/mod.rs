@@ -9,7 +9,10 @@ use serde::de::{
 };
 use std::fmt;
 
+mod bounds;
 mod fast;
+
+pub use bounds::{MAX_DEPTH, MAX_VALUES};
 
 /// A YAML value, independent of the parser that produced it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +71,9 @@ impl From<serde_yaml::Error> for YamlError {
         if let Some(at) = message.find(" at line ") {
             message.truncate(at);
         }
+        // `invalid value: string "…"` quotes the document, which may be a
+        // `secured` value (`secured: !!int …`): messages never quote it.
+        let message = without_quoted_text(&message);
         YamlError {
             message,
             line: location.as_ref().map(|l| l.line()),
@@ -76,56 +82,149 @@ impl From<serde_yaml::Error> for YamlError {
     }
 }
 
+/// `message` with every double-quoted part (serde's quoting of a value)
+/// left out.
+fn without_quoted_text(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            out.push(c);
+            continue;
+        }
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => break,
+                _ => {}
+            }
+        }
+        if out.ends_with(' ') {
+            out.pop();
+        }
+    }
+    out
+}
+
 /// Deserialize a whole YAML document into `T` (used for the config file).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    bounds::check_depth(text)?;
     Ok(serde_yaml::from_str(text)?)
 }
 
+/// Which top-level keys of a mapping are wanted.
+#[derive(Clone, Copy)]
+pub struct Keys {
+    /// Keys whose values are built; others are skipped unbuilt.
+    pub keep: fn(&str) -> bool,
+    /// Skipped keys whose values must never be handed on, not even as a
+    /// copy: a kept key whose value holds a scalar equal to one of theirs
+    /// (through a YAML alias `*name`, say) is dropped.
+    pub secret: fn(&str) -> bool,
+}
+
+/// A parsed top-level mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    /// The kept keys with their values, in document order.
+    pub entries: Vec<(String, Node)>,
+    /// Kept keys left out because their value repeats a secret value.
+    pub dropped: Vec<String>,
+}
+
 /// Parse a document that must be a mapping, keeping only the top-level keys
-/// for which `keep` is true. Other keys are skipped without being built, so
-/// a value such as `secured` never enters memory as data. A top-level key
-/// given twice is an error: which of the two was meant is not knowable.
-pub fn parse_mapping(text: &str, keep: fn(&str) -> bool) -> Result<Vec<(String, Node)>, YamlError> {
+/// for which `keys.keep` is true. Other keys are skipped without being
+/// built, so a value such as `secured` never enters memory as data (the
+/// scalars of secret keys only as hashes). A top-level key given twice is
+/// an error: which of the two was meant is not knowable.
+///
+/// Bounded whatever the text: nesting beyond [`bounds::MAX_DEPTH`] is
+/// refused before the parser runs, and so are documents whose aliases
+/// expand them past their size or whose kept values number more than
+/// [`bounds::MAX_VALUES`]; time is linear in the text's length.
+pub fn parse_mapping(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
     // Most front matter has a plain shape that `fast` reads in a fraction
     // of the time; it answers only when its result is exactly the full
     // parser's, and leaves everything else, errors included, to the latter.
-    if let Some(entries) = fast::parse_mapping(text, keep) {
-        return Ok(entries);
+    if let Some((entries, secrets)) = fast::parse_mapping(text, keys) {
+        return finish(entries, &secrets);
     }
-    parse_mapping_exact(text, keep)
+    parse_mapping_exact(text, keys)
 }
 
-fn parse_mapping_exact(
-    text: &str,
-    keep: fn(&str) -> bool,
-) -> Result<Vec<(String, Node)>, YamlError> {
+/// The common end of both readers: drop what repeats a secret, count.
+fn finish(entries: Vec<(String, Node)>, secrets: &bounds::Secrets) -> Result<Mapping, YamlError> {
+    let mut values = 0usize;
+    for (_, value) in &entries {
+        values += 1 + bounds::count_values(value);
+    }
+    if values > bounds::MAX_VALUES {
+        return Err(YamlError {
+            message: format!(
+                "the keys read hold {values} values, more than the {} allowed",
+                bounds::MAX_VALUES
+            ),
+            line: None,
+            column: None,
+        });
+    }
+    let mut mapping = Mapping {
+        entries: Vec::with_capacity(entries.len()),
+        dropped: Vec::new(),
+    };
+    for (key, value) in entries {
+        if secrets.appear_in(&value) {
+            mapping.dropped.push(key);
+        } else {
+            mapping.entries.push((key, value));
+        }
+    }
+    Ok(mapping)
+}
+
+fn parse_mapping_exact(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
+    bounds::check_depth(text)?;
+    let budget = bounds::Budget::new(bounds::visit_budget(text.len()));
     let deserializer = serde_yaml::Deserializer::from_str(text);
-    (TopLevel { keep })
-        .deserialize(deserializer)
-        .map_err(|err| {
-            let mut err = YamlError::from(err);
-            // The parser places this error at the mapping; point at the repeat.
-            if let Some(key) = err
-                .message
-                .strip_prefix("duplicate key `")
-                .and_then(|r| r.strip_suffix('`'))
-            {
-                if let Some(line) = key_line(text, key, 1) {
-                    err.line = Some(line);
-                    err.column = Some(1);
-                }
+    let (entries, secrets) = (TopLevel {
+        keys,
+        budget: &budget,
+    })
+    .deserialize(deserializer)
+    .map_err(|err| {
+        let mut err = YamlError::from(err);
+        // The parser places this error at the mapping; point at the repeat.
+        if let Some(key) = err
+            .message
+            .strip_prefix("duplicate key `")
+            .and_then(|r| r.strip_suffix('`'))
+        {
+            if let Some(line) = key_line(text, key, 1) {
+                err.line = Some(line);
+                err.column = Some(1);
             }
-            err
-        })
+        }
+        err
+    })?;
+    finish(entries, &secrets)
 }
 
 /// For the fuzz target `yaml_fast_reader`: panics when the fast reader
 /// answers and its answer differs from the full parser's.
 #[doc(hidden)]
 pub fn assert_fast_reader_agrees(text: &str) {
-    let keep_all = |_: &str| true;
-    if let Some(fast) = fast::parse_mapping(text, keep_all) {
-        assert_eq!(Ok(fast), parse_mapping_exact(text, keep_all), "{text:?}");
+    let keys = Keys {
+        keep: |k| k != "secured",
+        secret: |k| k == "secured",
+    };
+    if let Some((entries, secrets)) = fast::parse_mapping(text, keys) {
+        assert_eq!(
+            finish(entries, &secrets),
+            parse_mapping_exact(text, keys),
+            "{text:?}"
+        );
     }
 }
 
@@ -135,34 +234,52 @@ pub fn key_line(text: &str, key: &str, nth: usize) -> Option<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| {
-            let rest = line
-                .strip_prefix(key)
-                .or_else(|| line.strip_prefix(&format!("\"{key}\"")));
+            let rest = line.strip_prefix(key).or_else(|| {
+                line.strip_prefix('"')
+                    .and_then(|l| l.strip_prefix(key))
+                    .and_then(|l| l.strip_prefix('"'))
+            });
             rest.is_some_and(|r| r.trim_start().starts_with(':'))
         })
         .nth(nth)
         .map(|(i, _)| i + 1)
 }
 
-/// Parse any YAML document into a [`Node`] (used for taxonomy files).
+/// Parse any YAML document into a [`Node`] (used for taxonomy files), with
+/// the same bounds as [`parse_mapping`].
 pub fn parse_node(text: &str) -> Result<Node, YamlError> {
-    Ok(serde_yaml::from_str(text)?)
+    bounds::check_depth(text)?;
+    let budget = bounds::Budget::new(bounds::visit_budget(text.len()));
+    let node = NodeSeed(&budget).deserialize(serde_yaml::Deserializer::from_str(text))?;
+    let values = bounds::count_values(&node);
+    if values > bounds::MAX_VALUES {
+        return Err(YamlError {
+            message: format!(
+                "the document holds {values} values, more than the {} allowed",
+                bounds::MAX_VALUES
+            ),
+            line: None,
+            column: None,
+        });
+    }
+    Ok(node)
 }
 
-struct TopLevel {
-    keep: fn(&str) -> bool,
+struct TopLevel<'b> {
+    keys: Keys,
+    budget: &'b bounds::Budget,
 }
 
-impl<'de> DeserializeSeed<'de> for TopLevel {
-    type Value = Vec<(String, Node)>;
+impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
+    type Value = (Vec<(String, Node)>, bounds::Secrets);
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopLevel {
-    type Value = Vec<(String, Node)>;
+impl<'de> Visitor<'de> for TopLevel<'_> {
+    type Value = (Vec<(String, Node)>, bounds::Secrets);
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a mapping of keys to values")
@@ -170,33 +287,42 @@ impl<'de> Visitor<'de> for TopLevel {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries: Vec<(String, Node)> = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<Key>()? {
+        let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+        let mut secrets = bounds::Secrets::default();
+        while let Some(key) = map.next_key_seed(KeySeed(self.budget))? {
             let Key(Some(key)) = key else {
-                map.next_value::<de::IgnoredAny>()?;
+                map.next_value_seed(Skip(self.budget))?;
                 continue;
             };
             if seen.contains(&key) {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
-            if (self.keep)(&key) {
-                let value = map.next_value::<Node>()?;
+            if (self.keys.keep)(&key) {
+                let value = map.next_value_seed(NodeSeed(self.budget))?;
                 entries.push((key.clone(), value));
+            } else if (self.keys.secret)(&key) {
+                // Built only to be remembered as hashes, then dropped.
+                let value = map.next_value_seed(NodeSeed(self.budget))?;
+                secrets.record(&value);
             } else {
-                map.next_value::<de::IgnoredAny>()?;
+                map.next_value_seed(Skip(self.budget))?;
             }
-            seen.push(key);
+            seen.insert(key);
         }
-        Ok(entries)
+        Ok((entries, secrets))
     }
 }
 
 /// A mapping key: scalars become their text, anything else `None`.
 struct Key(Option<String>);
 
-impl<'de> de::Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Key(match Node::deserialize(deserializer)? {
+struct KeySeed<'b>(&'b bounds::Budget);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        Ok(Key(match NodeSeed(self.0).deserialize(deserializer)? {
             Node::Str(s) => Some(s),
             Node::Int(i) => Some(i.to_string()),
             Node::Float(f) => Some(f.to_string()),
@@ -206,59 +332,84 @@ impl<'de> de::Deserialize<'de> for Key {
     }
 }
 
-impl<'de> de::Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
+/// Builds a [`Node`], counting every value against the budget.
+struct NodeSeed<'b>(&'b bounds::Budget);
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = Node;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor(self.0))
     }
 }
 
-struct NodeVisitor;
+struct NodeVisitor<'b>(&'b bounds::Budget);
 
-impl<'de> Visitor<'de> for NodeVisitor {
+impl<'de> Visitor<'de> for NodeVisitor<'_> {
     type Value = Node;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
 
-    fn visit_unit<E>(self) -> Result<Node, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Null)
     }
-    fn visit_none<E>(self) -> Result<Node, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        de::Deserialize::deserialize(d)
+        NodeSeed(self.0).deserialize(d)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Int(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+        self.0.take()?;
         Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+    // Integers beyond 64 bits (an image width of 10^20): numbers still,
+    // which the article then finds unusable, instead of a parse error.
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+        self.0.take()?;
+        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        self.0.take()?;
+        Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Float(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Str(v.to_owned()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
+        self.0.take()?;
         Ok(Node::Str(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        self.0.take()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Node>()? {
+        while let Some(item) = seq.next_element_seed(NodeSeed(self.0))? {
             items.push(item);
         }
         Ok(Node::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        self.0.take()?;
         let mut entries = Vec::new();
-        while let Some(Key(key)) = map.next_key::<Key>()? {
-            let value = map.next_value::<Node>()?;
+        while let Some(Key(key)) = map.next_key_seed(KeySeed(self.0))? {
+            let value = map.next_value_seed(NodeSeed(self.0))?;
             if let Some(key) = key {
                 entries.push((key, value));
             }
@@ -269,7 +420,74 @@ impl<'de> Visitor<'de> for NodeVisitor {
         // A custom tag such as `!include x`: keep the value, ignore the tag.
         // Tags never cause anything to be opened or run.
         let (_tag, variant): (de::IgnoredAny, A::Variant) = data.variant()?;
-        de::VariantAccess::newtype_variant::<Node>(variant)
+        de::VariantAccess::newtype_variant_seed(variant, NodeSeed(self.0))
+    }
+}
+
+/// Walks a value without building it, counting it against the budget: an
+/// alias under a skipped key is replayed by the parser, and costs too.
+struct Skip<'b>(&'b bounds::Budget);
+
+impl<'de> DeserializeSeed<'de> for Skip<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.0.take()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.take()?;
+        while seq.next_element_seed(Skip(self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.take()?;
+        while map.next_key_seed(Skip(self.0))?.is_some() {
+            map.next_value_seed(Skip(self.0))?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        let (_tag, variant): (de::IgnoredAny, A::Variant) = data.variant()?;
+        de::VariantAccess::newtype_variant_seed(variant, Skip(self.0))
     }
 }
 
@@ -277,14 +495,24 @@ impl<'de> Visitor<'de> for NodeVisitor {
 mod tests {
     use super::*;
 
-    fn keep_all(_: &str) -> bool {
-        true
+    const KEEP_ALL: Keys = Keys {
+        keep: |_| true,
+        secret: |_| false,
+    };
+
+    const ARTICLE: Keys = Keys {
+        keep: |k| k != "secured" && k != "other",
+        secret: |k| k == "secured",
+    };
+
+    fn keep_all() -> Keys {
+        KEEP_ALL
     }
 
     #[test]
     fn parses_mapping_and_skips_unwanted_keys() {
         let text = "title: Hello\nsecured: abc\ntopics: [a, b]\nn: 3\n";
-        let entries = parse_mapping(text, |k| k != "secured").unwrap();
+        let entries = parse_mapping(text, ARTICLE).unwrap().entries;
         let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["title", "topics", "n"]);
         assert_eq!(entries[2].1, Node::Int(3));
@@ -292,22 +520,25 @@ mod tests {
 
     #[test]
     fn reports_line_of_syntax_errors() {
-        let err = parse_mapping("title: ok\nbad: [unclosed\nnext: 1\n", keep_all).unwrap_err();
+        let err = parse_mapping("title: ok\nbad: [unclosed\nnext: 1\n", keep_all()).unwrap_err();
         assert!(err.line.is_some(), "{err:?}");
         assert!(!err.message.contains(" at line "), "{err:?}");
     }
 
     #[test]
     fn rejects_duplicate_keys_and_non_mappings() {
-        let err = parse_mapping("a: 1\na: 2\n", keep_all).unwrap_err();
+        let err = parse_mapping("a: 1\na: 2\n", keep_all()).unwrap_err();
         assert!(err.message.contains("duplicate key `a`"), "{err:?}");
         assert_eq!(err.line, Some(2));
-        assert!(parse_mapping("- a\n- b\n", keep_all).is_err());
+        assert!(parse_mapping("- a\n- b\n", keep_all()).is_err());
     }
 
     #[test]
     fn fast_path_gives_the_full_parse_result() {
-        let keep = |k: &str| k == "title" || k == "n";
+        let keys = Keys {
+            keep: |k: &str| k == "title" || k == "n",
+            secret: |k| k == "secured",
+        };
         for text in [
             "title: T\nsecured: x\nn: 1\n",
             "a: &x T\ntitle: *x\n",
@@ -315,15 +546,151 @@ mod tests {
             "secured: 'it''s'\ntitle: T\n",
             "title: [unclosed\nsecured: x\n",
             "secured: \"a\\\"b\"\ntitle: T\n",
+            "secured: S\ntitle: S\nn: 1\n",
         ] {
-            let exact = parse_mapping_exact(text, keep);
-            assert_eq!(parse_mapping(text, keep), exact, "{text}");
+            let exact = parse_mapping_exact(text, keys);
+            assert_eq!(parse_mapping(text, keys), exact, "{text}");
         }
     }
 
     #[test]
     fn custom_tags_keep_their_value_and_open_nothing() {
-        let entries = parse_mapping("title: !include /etc/passwd\n", keep_all).unwrap();
+        let entries = parse_mapping("title: !include /etc/passwd\n", keep_all())
+            .unwrap()
+            .entries;
         assert_eq!(entries[0].1, Node::Str("/etc/passwd".into()));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_numbers() {
+        let entries = parse_mapping("w: 100000000000000000000\nv: &a 1\nx: *a\n", keep_all())
+            .unwrap()
+            .entries;
+        assert_eq!(entries[0].1, Node::Float(1e20));
+    }
+
+    /// A list of `n` copies of a list of `n` copies of ... (`levels` deep).
+    fn alias_bomb(key: &str, n: usize, levels: usize) -> String {
+        let mut text = format!("l0: &l0 [{}]\n", vec!["x"; n].join(","));
+        for i in 1..=levels {
+            let items = vec![format!("*l{}", i - 1); n].join(",");
+            text.push_str(&format!("l{i}: &l{i} [{items}]\n"));
+        }
+        text.push_str(&format!("{key}: *l{levels}\n"));
+        text
+    }
+
+    #[test]
+    fn alias_expansion_is_counted_under_kept_and_skipped_keys() {
+        let start = std::time::Instant::now();
+        // 37 KB that would expand to 10^12 values.
+        let bomb = alias_bomb("images", 1000, 4);
+        let keys = Keys {
+            keep: |k| k == "images",
+            secret: |_| false,
+        };
+        let err = parse_mapping(&bomb, keys).unwrap_err();
+        assert!(err.message.contains("YAML aliases"), "{err:?}");
+        let skip_all = Keys {
+            keep: |_| false,
+            secret: |_| false,
+        };
+        let err = parse_mapping(&bomb, skip_all).unwrap_err();
+        assert!(err.message.contains("YAML aliases"), "{err:?}");
+        let err = parse_node(&bomb).unwrap_err();
+        assert!(err.message.contains("YAML aliases"), "{err:?}");
+        assert!(start.elapsed().as_secs_f64() < 2.0, "{:?}", start.elapsed());
+        // Aliases that do not amplify are fine.
+        assert!(parse_mapping(&alias_bomb("images", 3, 2), keys).is_ok());
+    }
+
+    #[test]
+    fn too_many_values_under_kept_keys_are_refused() {
+        let text = format!("topics: [{}]\n", vec!["a"; MAX_VALUES + 1].join(","));
+        let err = parse_mapping(&text, keep_all()).unwrap_err();
+        assert!(
+            err.message.contains("more than the 100000 allowed"),
+            "{err:?}"
+        );
+        let ok = format!(
+            "topics: [{}]\nother: [{}]\n",
+            "a",
+            vec!["a"; MAX_VALUES + 1].join(",")
+        );
+        assert!(parse_mapping(&ok, ARTICLE).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let start = std::time::Instant::now();
+        for text in [
+            format!("images: {}\n", "[".repeat(100_000)),
+            format!(
+                "images: &a {}{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+            format!("images:\n{}x\n", "- ".repeat(100_000)),
+        ] {
+            let err = parse_mapping(&text, keep_all()).unwrap_err();
+            assert!(err.message.contains("nested deeper than 64"), "{err:?}");
+            assert!(parse_node(&text).is_err());
+        }
+        assert!(start.elapsed().as_secs_f64() < 1.0, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn parse_time_is_linear_in_the_number_of_keys() {
+        let start = std::time::Instant::now();
+        let some = Keys {
+            keep: |k| k.len() < 4,
+            secret: |_| false,
+        };
+        let plain: String = (0..100_000).map(|i| format!("k{i}: v\n")).collect();
+        assert_eq!(parse_mapping(&plain, some).unwrap().entries.len(), 100);
+        // An anchor sends it to the full parser.
+        let full = format!("a: &x 1\n{plain}");
+        assert_eq!(parse_mapping(&full, some).unwrap().entries.len(), 101);
+        let flow = format!(
+            "m: {{{}}}\n",
+            (0..40_000)
+                .map(|i| format!("k{i}: v"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(parse_mapping(&flow, keep_all()).is_ok());
+        assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn secret_values_are_never_handed_on_even_through_aliases() {
+        for text in [
+            "secured: &s TOPSECRET\nexcerpt: *s\ntitle: T\n",
+            "secured: &s [TOPSECRET]\nexcerpt: *s\ntitle: T\n",
+            "secured: {k: &s TOPSECRET}\nexcerpt: [a, *s]\ntitle: T\n",
+            "secured: &s {TOPSECRET: 1}\nexcerpt: *s\ntitle: T\n",
+            "secured: TOPSECRET\nexcerpt: TOPSECRET\ntitle: T\n",
+            "secured: TOPSECRET\nexcerpt: [TOPSECRET]\ntitle: T\n",
+        ] {
+            let mapping = parse_mapping(text, ARTICLE).unwrap();
+            assert_eq!(mapping.dropped, ["excerpt"], "{text}");
+            assert_eq!(mapping.entries.len(), 1, "{text}");
+            assert!(!format!("{mapping:?}").contains("TOPSECRET"), "{text}");
+        }
+        // An anchor elsewhere is fine.
+        let mapping = parse_mapping("other: &s X\nexcerpt: *s\n", ARTICLE).unwrap();
+        assert!(mapping.dropped.is_empty());
+        // Errors never quote a secret value.
+        for text in [
+            "secured: &s TOPSECRET\nsecured: *s\n",
+            "secured: \"TOPSECRET\n",
+            "secured: [TOPSECRET\n",
+            "secured: !!int TOPSECRET\n",
+            "secured: *TOPSECRET\n",
+            "secured: &s TOPSECRET\nx: *s\nx: *s\n",
+        ] {
+            let err = parse_mapping(text, ARTICLE).unwrap_err();
+            assert!(!err.message.contains("TOPSECRET"), "{text}: {err:?}");
+        }
     }
 }

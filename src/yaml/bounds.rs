@@ -1,0 +1,408 @@
+//! Bounds on what one YAML document may cost, whatever it holds: nesting
+//! depth checked before the parser sees the text, values built counted
+//! (so YAML aliases cannot amplify a small file into gigabytes), and the
+//! values of secret keys remembered only as hashes, so that nothing equal
+//! to them (an alias of them, above all) is handed on.
+
+use super::{Node, YamlError};
+use rustc_hash::{FxHashSet, FxHasher};
+use std::cell::Cell;
+use std::hash::{Hash, Hasher};
+
+/// Deepest nesting of collections (block and flow together) accepted.
+/// Real front matter nests a handful of levels; libyaml's scanner costs
+/// grow with the depth of flow collections, so this is checked first.
+pub const MAX_DEPTH: usize = 64;
+
+/// Most values (scalars and collections, keys included) a document's kept
+/// keys may hold once parsed; front matter has a few hundred.
+pub const MAX_VALUES: usize = 100_000;
+
+/// How many values the full parser may visit for a text of `len` bytes,
+/// skipped keys included. A document without aliases has at most about
+/// one value per byte, so only aliases repeating values can reach it.
+pub fn visit_budget(len: usize) -> usize {
+    len.saturating_mul(2).saturating_add(10_000)
+}
+
+/// The message when a document expands beyond its budget.
+pub fn expansion_message(limit: usize) -> String {
+    format!(
+        "the document expands to more than {limit} values; YAML aliases (`*name`) that repeat large values are refused"
+    )
+}
+
+/// Values left to visit; see [`visit_budget`].
+pub struct Budget {
+    left: Cell<usize>,
+    limit: usize,
+}
+
+impl Budget {
+    pub fn new(limit: usize) -> Self {
+        Budget {
+            left: Cell::new(limit),
+            limit,
+        }
+    }
+
+    /// Count one more value, or fail once the budget is spent.
+    pub fn take<E: serde::de::Error>(&self) -> Result<(), E> {
+        match self.left.get().checked_sub(1) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(expansion_message(self.limit))),
+        }
+    }
+}
+
+/// Hashes of the scalars found under secret keys (`secured`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Secrets {
+    hashes: FxHashSet<u64>,
+}
+
+fn scalar_hash(node: &Node) -> Option<u64> {
+    let mut h = FxHasher::default();
+    match node {
+        Node::Str(s) => (0u8, s.as_str()).hash(&mut h),
+        Node::Int(i) => (1u8, *i).hash(&mut h),
+        Node::Float(f) => (2u8, f.to_bits()).hash(&mut h),
+        // Too common to be told apart from a secret.
+        Node::Null | Node::Bool(_) | Node::Seq(_) | Node::Map(_) => return None,
+    }
+    Some(h.finish())
+}
+
+fn key_hash(key: &str) -> u64 {
+    let mut h = FxHasher::default();
+    (0u8, key).hash(&mut h);
+    h.finish()
+}
+
+impl Secrets {
+    /// Remember every scalar (and mapping key) of `node`.
+    pub fn record(&mut self, node: &Node) {
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            match node {
+                Node::Seq(items) => stack.extend(items),
+                Node::Map(entries) => {
+                    for (key, value) in entries {
+                        self.hashes.insert(key_hash(key));
+                        stack.push(value);
+                    }
+                }
+                scalar => self.hashes.extend(scalar_hash(scalar)),
+            }
+        }
+    }
+
+    /// Whether `node` holds a scalar (or key) equal to a recorded one.
+    pub fn appear_in(&self, node: &Node) -> bool {
+        if self.hashes.is_empty() {
+            return false;
+        }
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            match node {
+                Node::Seq(items) => stack.extend(items),
+                Node::Map(entries) => {
+                    for (key, value) in entries {
+                        if self.hashes.contains(&key_hash(key)) {
+                            return true;
+                        }
+                        stack.push(value);
+                    }
+                }
+                scalar => {
+                    if scalar_hash(scalar).is_some_and(|h| self.hashes.contains(&h)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Number of values in `node`, itself included, counting each mapping key.
+pub fn count_values(node: &Node) -> usize {
+    let mut count = 0usize;
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        match node {
+            Node::Seq(items) => stack.extend(items),
+            Node::Map(entries) => {
+                count += entries.len();
+                stack.extend(entries.iter().map(|(_, v)| v));
+            }
+            _ => {}
+        }
+    }
+    count
+}
+
+/// Keys seen so far in one mapping: a short list while the mapping is
+/// small, a hash set beyond, so 100,000 keys cost linear time.
+pub struct Seen<'a> {
+    small: Vec<&'a str>,
+    large: FxHashSet<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    const SMALL: usize = 32;
+
+    pub fn new() -> Self {
+        Seen {
+            small: Vec::new(),
+            large: FxHashSet::default(),
+        }
+    }
+
+    /// Add `key`; false when it was there already.
+    pub fn insert(&mut self, key: &'a str) -> bool {
+        if self.large.is_empty() {
+            if self.small.contains(&key) {
+                return false;
+            }
+            if self.small.len() < Self::SMALL {
+                self.small.push(key);
+                return true;
+            }
+            self.large.extend(self.small.drain(..));
+        }
+        self.large.insert(key)
+    }
+}
+
+/// Refuse `text` when its collections nest deeper than [`MAX_DEPTH`],
+/// before any parser sees it: a linear scan that follows block
+/// indentation, flow brackets, quotes, comments and block scalars the way
+/// YAML does, erring towards counting too deep (which only ever matters
+/// for documents nested dozens of levels).
+pub fn check_depth(text: &str) -> Result<(), YamlError> {
+    let bytes = text.as_bytes();
+    let too_deep = |pos: usize| {
+        let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = bytes[..pos]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        YamlError {
+            message: format!("collections nested deeper than {MAX_DEPTH} levels"),
+            line: Some(line),
+            column: Some(text[line_start..pos].chars().count() + 1),
+        }
+    };
+    // Columns of the open block collections, innermost last.
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut pos = 0usize;
+    // Inside a block scalar: lines indented more than this belong to it.
+    let mut block_scalar: Option<usize> = None;
+    while pos < bytes.len() {
+        // At the start of a line.
+        let line_end = memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let indent = bytes[pos..line_end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        let blank = bytes[pos + indent..line_end]
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\r'));
+        if let Some(parent) = block_scalar {
+            if blank || indent > parent {
+                pos = line_end + 1;
+                continue;
+            }
+            block_scalar = None;
+        }
+        if blank || bytes[pos + indent] == b'#' {
+            pos = line_end + 1;
+            continue;
+        }
+        let mut i = pos + indent;
+        if flow == 0 {
+            while indents.last().is_some_and(|&top| top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+            // `- `, `? ` and `: ` open one more level each, on one line.
+            while i + 1 < line_end
+                && matches!(bytes[i], b'-' | b'?' | b':')
+                && matches!(bytes[i + 1], b' ' | b'\t')
+            {
+                i += 1;
+                while i < line_end && matches!(bytes[i], b' ' | b'\t') {
+                    i += 1;
+                }
+                indents.push(i - pos);
+                if indents.len() > MAX_DEPTH {
+                    return Err(too_deep(i));
+                }
+            }
+            if indents.len() > MAX_DEPTH {
+                return Err(too_deep(i));
+            }
+        }
+        // The rest of the line (and of any quoted scalar it opens).
+        let mut token_start = true;
+        while i < bytes.len() && bytes[i] != b'\n' {
+            let b = bytes[i];
+            match b {
+                b' ' | b'\t' | b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                    i = next_newline(bytes, i);
+                    break;
+                }
+                b'"' | b'\'' if token_start => {
+                    i = skip_quoted(bytes, i);
+                    token_start = false;
+                    continue;
+                }
+                b'[' | b'{' if token_start || flow > 0 => {
+                    flow += 1;
+                    if indents.len() + flow > MAX_DEPTH {
+                        return Err(too_deep(i));
+                    }
+                    token_start = true;
+                }
+                b']' | b'}' if flow > 0 => {
+                    flow -= 1;
+                    token_start = false;
+                }
+                b',' if flow > 0 => token_start = true,
+                b':' if flow > 0
+                    || bytes
+                        .get(i + 1)
+                        .is_none_or(|n| matches!(n, b' ' | b'\t' | b'\r' | b'\n')) =>
+                {
+                    token_start = true
+                }
+                b'|' | b'>' if token_start && flow == 0 => {
+                    block_scalar = Some(indents.last().copied().unwrap_or(0));
+                    i = next_newline(bytes, i);
+                    break;
+                }
+                // Anchors and tags come before a node: still at its start.
+                b'&' | b'!' if token_start => {
+                    while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+                        i += 1;
+                    }
+                    continue;
+                }
+                _ => token_start = false,
+            }
+            i += 1;
+        }
+        // A quoted scalar may have run over several lines: go on after it.
+        pos = next_newline(bytes, i) + 1;
+    }
+    Ok(())
+}
+
+/// The position after the quoted scalar starting at `start`, or the end.
+fn skip_quoted(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The position of the next `\n` at or after `from`, or the end.
+fn next_newline(bytes: &[u8], from: usize) -> usize {
+    let from = from.min(bytes.len());
+    memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |j| from + j)
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deep(text: &str) -> bool {
+        check_depth(text).is_err()
+    }
+
+    #[test]
+    fn refuses_deep_flow_and_block_nesting_cheaply() {
+        let start = std::time::Instant::now();
+        let flow = format!("a: {}\n", "[".repeat(100_000));
+        let err = check_depth(&flow).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(1), Some(4 + 63)), "{err:?}");
+        assert!(deep(&format!("a: {}\n", "{a: [".repeat(40))));
+        assert!(deep(&format!("a:\n{}x\n", "- ".repeat(100))));
+        let block: String = (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert!(deep(&block));
+        assert!(start.elapsed().as_secs_f64() < 1.0);
+    }
+
+    #[test]
+    fn accepts_what_only_looks_deep() {
+        let brackets = "[".repeat(200);
+        for text in [
+            format!("a: \"{brackets}\"\n"),
+            format!("a: '{brackets}'\n"),
+            format!("a: x{brackets}\n"),
+            format!("a: x # {brackets}\n"),
+            format!("# {brackets}\na: 1\n"),
+            format!("a: |\n  {brackets}\n  more\nb: 1\n"),
+            format!("a: >-\n    {brackets}\nb: 1\n"),
+            format!("a: \"multi\n  {brackets}\"\nb: 1\n"),
+            format!("a: 'it''s {brackets}'\n"),
+            format!("a: \"q\\\" {brackets}\"\n"),
+            format!("a: {}{}\n", "[".repeat(60), "]".repeat(60)),
+            (0..60)
+                .map(|i| format!("{}k:\n", " ".repeat(i)))
+                .collect::<String>(),
+        ] {
+            assert!(check_depth(&text).is_ok(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn counts_and_secrets() {
+        let node = Node::Map(vec![
+            ("a".into(), Node::Seq(vec![Node::Int(1), Node::Null])),
+            ("b".into(), Node::Str("x".into())),
+        ]);
+        assert_eq!(count_values(&node), 7);
+        let mut secrets = Secrets::default();
+        assert!(!secrets.appear_in(&node));
+        secrets.record(&Node::Str("x".into()));
+        assert!(secrets.appear_in(&node));
+        assert!(!secrets.appear_in(&Node::Str("y".into())));
+        let mut secrets = Secrets::default();
+        secrets.record(&Node::Map(vec![("a".into(), Node::Null)]));
+        assert!(secrets.appear_in(&node), "a key counts");
+    }
+
+    #[test]
+    fn seen_is_exact_past_the_small_list() {
+        let keys: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
+        let mut seen = Seen::new();
+        for k in &keys {
+            assert!(seen.insert(k));
+        }
+        for k in &keys {
+            assert!(!seen.insert(k));
+        }
+    }
+}

@@ -89,6 +89,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub watch: bool,
     #[command(flatten)]
+    pub limits: crate::serve::Limits,
+    #[command(flatten)]
     pub build: BuildArgs,
 }
 
@@ -659,9 +661,7 @@ fn serve(args: &ServeArgs) -> u8 {
             .clone()
             .unwrap_or_else(|| PathBuf::from("feedsmith.yaml"));
         let paths = vec![build_args.input.content.clone(), config];
-        let rebuild: crate::serve::Rebuild = Box::new(move || {
-            build(&build_args, Exit::Later);
-        });
+        let rebuild: crate::serve::Rebuild = Box::new(move || build(&build_args, Exit::Later));
         Some((paths, rebuild))
     } else {
         None
@@ -669,6 +669,7 @@ fn serve(args: &ServeArgs) -> u8 {
     let options = crate::serve::ServeOptions {
         addr: args.addr,
         out_dir: args.build.out.clone(),
+        limits: args.limits.clone(),
         watch,
     };
     match crate::serve::run(options) {

@@ -819,7 +819,6 @@ mod tests {
     }
 
     #[test]
-    #[test]
     fn a_panic_while_reading_one_file_is_an_error_of_that_file() {
         let mut out = vec![Diagnostic::warning("before.md", "kept")];
         let outcome = guard_panics("p.md", &mut out, |out| {

@@ -168,7 +168,10 @@ impl Files {
     fn load(&self, rel: &str) -> Lookup {
         let (file, meta) = match open_inside(&self.root, rel) {
             Ok(Opened::File(file, meta)) => (file, meta),
-            Ok(Opened::Dir) => return Lookup::Dir,
+            Ok(Opened::Dir) => {
+                self.forget(rel);
+                return Lookup::Dir;
+            }
             Ok(Opened::Missing) => {
                 self.forget(rel);
                 return Lookup::Missing;

@@ -81,9 +81,16 @@ pub fn run(options: ServeOptions) -> Result<(), ServeError> {
     })?;
     let soft_limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
     let ceiling = connection_cap(soft_limit);
-    let max_connections = options.limits.max_connections.map_or(ceiling, |n| {
-        usize::try_from(n).unwrap_or(usize::MAX).min(ceiling)
-    });
+    let wanted = options
+        .limits
+        .max_connections
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    if let Some(n) = wanted.filter(|n| *n > ceiling) {
+        eprintln!(
+            "feedsmith: warning: --max-connections {n} is more than the open-file limit allows (ulimit -n); serving at most {ceiling}"
+        );
+    }
+    let max_connections = wanted.map_or(ceiling, |n| n.min(ceiling));
     let config = server::Config {
         header_timeout: Duration::from_secs(options.limits.header_timeout),
         max_connections,

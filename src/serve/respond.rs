@@ -74,8 +74,9 @@ pub struct Target {
 
 impl Target {
     /// `None` (404) unless every segment is non-empty (so never `//x`),
-    /// valid UTF-8 once decoded, not a dot name, without `/`, `\` or NUL,
-    /// and at most 255 bytes, and the path at most 1,024 bytes.
+    /// valid UTF-8 once decoded, not a dot name, without `/`, `\` or a
+    /// control character (NUL, CR, LF...), and at most 255 bytes, and the
+    /// path at most 1,024 bytes.
     pub fn parse(path: &str) -> Option<Target> {
         if path == "/" {
             return Some(Target {
@@ -97,7 +98,8 @@ impl Target {
             let bad = decoded.is_empty()
                 || decoded.starts_with('.')
                 || decoded.len() > MAX_SEGMENT
-                || decoded.contains(['/', '\\', '\0']);
+                || decoded.contains(['/', '\\'])
+                || decoded.contains(char::is_control);
             if bad {
                 return None;
             }
@@ -294,6 +296,10 @@ fn file_response(
         let vary = HeaderValue::from_static("accept-encoding");
         headers.insert(header::VARY, vary);
     }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if not_modified(request, etag, version.modified) {
         let mut response = Response::new(empty());
         *response.status_mut() = StatusCode::NOT_MODIFIED;
@@ -307,10 +313,6 @@ fn file_response(
         let gzip = HeaderValue::from_static("gzip");
         headers.insert(header::CONTENT_ENCODING, gzip);
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     let body = match (head, fly, &version.content) {
         (true, _, _) => empty(),
         (false, Some(gzipped), _) => Either::Left(Full::new(gzipped.body.clone())),
@@ -419,6 +421,8 @@ mod tests {
             "/a%2fb",
             "/a%5cb",
             "/a%00b",
+            "/a%0d%0ab",
+            "/a%7fb",
             "/%ff",
             "",
             "topics",

@@ -33,6 +33,7 @@ const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
 content-type: text/plain; charset=utf-8\r\n\
 content-length: 20\r\n\
 retry-after: 1\r\n\
+x-content-type-options: nosniff\r\n\
 connection: close\r\n\r\n\
 Service Unavailable\n";
 

@@ -89,6 +89,18 @@ pub fn prepare(
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
     crate::trace("selected");
     let hydrated = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
+    // Files found unreadable only now are reported with the others.
+    for &i in &hydrated.unreadable {
+        let path = &loaded.articles[i].path;
+        if !loaded
+            .unreadable
+            .iter()
+            .any(|u| path.starts_with(u.as_str()))
+        {
+            loaded.unreadable.push(path.clone());
+        }
+    }
+    loaded.unreadable.sort();
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()

@@ -92,11 +92,10 @@ pub fn prepare(
     // Files found unreadable only now are reported with the others.
     for &i in &hydrated.unreadable {
         let path = &loaded.articles[i].path;
-        if !loaded
-            .unreadable
-            .iter()
-            .any(|u| path.starts_with(u.as_str()))
-        {
+        let covered = |u: &String| {
+            u == path || ((u.is_empty() || u.ends_with('/')) && path.starts_with(u.as_str()))
+        };
+        if !loaded.unreadable.iter().any(covered) {
             loaded.unreadable.push(path.clone());
         }
     }

@@ -575,3 +575,18 @@ fn a_file_made_unreadable_is_an_error_even_when_the_cache_knows_it() {
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert_stderr_contains(&run, "draft.md: error: cannot read file");
 }
+
+#[test]
+fn check_refuses_what_build_refuses_without_a_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "content/a.md",
+        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &[]),
+    );
+    let build = feedsmith(dir.path(), &["build"]);
+    let check = feedsmith(dir.path(), &["check"]);
+    assert_eq!(build.status, 2, "{}", build.stderr);
+    assert_eq!(check.status, build.status, "{}", check.stderr);
+    assert_stderr_contains(&check, "error: no base URL");
+}

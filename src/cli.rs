@@ -335,8 +335,12 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         }
     };
     let prepared = {
-        // An unreadable or missing cache just means a full parse.
-        let cache = std::fs::read(args.out.join(pipeline::CACHE_FILE)).unwrap_or_default();
+        // An unreadable or missing cache just means a full parse; one that
+        // is a link, a FIFO or a device is not read at all.
+        let cache = load::read::read_own_file(&args.out.join(pipeline::CACHE_FILE), 1 << 34)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         prepare(&args.input, &settings, Some(&args.out), true, Some(cache))
     };
     let mut prepared = match prepared {

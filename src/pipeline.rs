@@ -378,8 +378,10 @@ fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
 /// folder, every file broken).
 pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
     let holds = |format: Format, tag: &str| {
-        std::fs::read_to_string(out_dir.join(feed_path(None, format)))
-            .is_ok_and(|text| text.contains(tag))
+        crate::load::read::read_own_file(&out_dir.join(feed_path(None, format)), 1 << 30)
+            .ok()
+            .flatten()
+            .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(tag))
     };
     holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
 }

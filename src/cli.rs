@@ -40,6 +40,9 @@ pub const EXIT_FATAL: u8 = 2;
 /// Exit status: some files were written, then the run failed.
 pub const EXIT_PARTIAL: u8 = 3;
 
+/// Why `build` (and so `check`) refuses a config without a base URL.
+const NO_BASE_URL: &str = "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url";
+
 /// Test-only: milliseconds `build` waits between loading and writing, so
 /// that tests can overlap two runs deterministically. Not for production.
 const TEST_DELAY_ENV: &str = "FEEDSMITH_TEST_DELAY_AFTER_LOAD_MS";
@@ -310,9 +313,7 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         Err(e) => return fatal(e),
     };
     if settings.base_url.is_none() {
-        return fatal(
-            "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url",
-        );
+        return fatal(NO_BASE_URL);
     }
     if let Err(e) = args.input.content.canonicalize() {
         // Before the lock: a missing content folder leaves no trace.
@@ -336,8 +337,12 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         }
     };
     let prepared = {
-        // An unreadable or missing cache just means a full parse.
-        let cache = std::fs::read(args.out.join(pipeline::CACHE_FILE)).unwrap_or_default();
+        // An unreadable or missing cache just means a full parse; one that
+        // is a link, a FIFO or a device is not read at all.
+        let cache = load::read::read_own_file(&args.out.join(pipeline::CACHE_FILE), 1 << 34)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         prepare(&args.input, &settings, Some(&args.out), true, Some(cache))
     };
     let mut prepared = match prepared {
@@ -539,7 +544,7 @@ fn check(args: &InputArgs) -> u8 {
         Err(status) => return status,
     };
     // Render too, into memory: whatever `build` would refuse is found here.
-    let status = match pipeline::render_all(&prepared, &settings) {
+    let mut status = match pipeline::render_all(&prepared, &settings) {
         Ok(_) => status_of(&prepared),
         Err(errors) => {
             for e in &errors {
@@ -548,6 +553,10 @@ fn check(args: &InputArgs) -> u8 {
             EXIT_FATAL
         }
     };
+    if settings.base_url.is_none() {
+        say!(std::io::stderr(), "{NO_BASE_URL}");
+        status = EXIT_FATAL;
+    }
     if !args.quiet {
         let feeds = (1 + prepared.selection.topics.len()) * Format::ALL.len();
         say!(

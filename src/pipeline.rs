@@ -90,6 +90,17 @@ pub fn prepare(
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
     crate::trace("selected");
     let hydrated = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
+    // Files found unreadable only now are reported with the others.
+    for &i in &hydrated.unreadable {
+        let path = &loaded.articles[i].path;
+        let covered = |u: &String| {
+            u == path || ((u.is_empty() || u.ends_with('/')) && path.starts_with(u.as_str()))
+        };
+        if !loaded.unreadable.iter().any(covered) {
+            loaded.unreadable.push(path.clone());
+        }
+    }
+    loaded.unreadable.sort();
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
@@ -368,8 +379,10 @@ fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
 /// folder, every file broken).
 pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
     let holds = |format: Format, tag: &str| {
-        std::fs::read_to_string(out_dir.join(feed_path(None, format)))
-            .is_ok_and(|text| text.contains(tag))
+        crate::load::read::read_own_file(&out_dir.join(feed_path(None, format)), 1 << 30)
+            .ok()
+            .flatten()
+            .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(tag))
     };
     holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
 }

@@ -575,3 +575,39 @@ fn a_file_made_unreadable_is_an_error_even_when_the_cache_knows_it() {
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert_stderr_contains(&run, "draft.md: error: cannot read file");
 }
+
+#[test]
+fn check_refuses_what_build_refuses_without_a_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "content/a.md",
+        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &[]),
+    );
+    let build = feedsmith(dir.path(), &["build"]);
+    let check = feedsmith(dir.path(), &["check"]);
+    assert_eq!(build.status, 2, "{}", build.stderr);
+    assert_eq!(check.status, build.status, "{}", check.stderr);
+    assert_stderr_contains(&check, "error: no base URL");
+}
+
+#[test]
+fn fifos_planted_as_feedsmiths_own_files_never_hang_a_run() {
+    let dir = site_with_topics();
+    assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 0);
+    let out = dir.path().join("feeds");
+    // A cache that is a FIFO: ignored, the run is a fresh build.
+    std::fs::remove_file(out.join(".feedsmith-cache")).unwrap();
+    mkfifo(&out.join(".feedsmith-cache"));
+    let run = feedsmith_within(dir.path(), &["build", "-q"], Duration::from_secs(20));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // A manifest that is a FIFO: refused, nothing written.
+    std::fs::remove_file(out.join(".feedsmith-manifest.json")).unwrap();
+    mkfifo(&out.join(".feedsmith-manifest.json"));
+    let run = feedsmith_within(dir.path(), &["build", "-q"], Duration::from_secs(20));
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_stderr_contains(
+        &run,
+        ".feedsmith-manifest.json: cannot read: not a regular file",
+    );
+}

@@ -143,6 +143,35 @@ pub fn is_unreadable(root: &Path, path: &Path) -> bool {
     }
 }
 
+/// Read one of feedsmith's own files in the out folder (the cache, the
+/// manifest, a feed): never through a symbolic link, a regular file only,
+/// at most `limit` bytes. `Ok(None)` when it does not exist.
+pub fn read_own_file(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    let file = match open_no_follow(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if is_symlink_refusal(&e) => {
+            return Err("is a symbolic link; not followed".into());
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    Ok(Some(bytes))
+}
+
 /// The canonical form of a content folder, for [`read_limited`].
 pub fn canonical_root(content_dir: &Path) -> io::Result<PathBuf> {
     std::fs::canonicalize(content_dir)
@@ -214,6 +243,15 @@ mod tests {
             .message()
             .contains("not a regular"));
         assert!(!is_unreadable(&root, &root.join("sub/real.md")));
+        // Feedsmith's own files: no link at all, no FIFO, capped.
+        assert_eq!(read_own_file(&root.join("gone"), 10), Ok(None));
+        assert!(read_own_file(&root.join("in.md"), 10).is_err());
+        assert!(read_own_file(&fifo, 10).is_err());
+        assert!(read_own_file(&root.join("sub/real.md"), 3).is_err());
+        assert_eq!(
+            read_own_file(&root.join("sub/real.md"), 10),
+            Ok(Some(b"inside".to_vec()))
+        );
         assert!(!is_unreadable(&root, &root.join("gone.md")));
     }
 }

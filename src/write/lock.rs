@@ -42,7 +42,8 @@ impl OutLock {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.custom_flags(libc::O_NOFOLLOW);
+            // Not blocking either, should a FIFO be planted there.
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
         let file = options.open(&path).map_err(open_error)?;
         let started = Instant::now();

@@ -8,6 +8,9 @@ use std::path::Path;
 /// File name of the manifest inside the out folder.
 pub const MANIFEST_FILE: &str = ".feedsmith-manifest.json";
 
+/// A manifest larger than this is not one feedsmith wrote.
+const MANIFEST_LIMIT: u64 = 1 << 30;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub generator: String,
@@ -27,9 +30,10 @@ impl Manifest {
     /// cannot be parsed is an error: guessing could delete foreign files.
     pub fn read(out_dir: &Path) -> Result<Manifest, String> {
         let path = out_dir.join(MANIFEST_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Manifest::default()),
+        // Never through a link, never a FIFO or a device, never unbounded.
+        let text = match crate::load::read::read_own_file(&path, MANIFEST_LIMIT) {
+            Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(None) => return Ok(Manifest::default()),
             Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
         };
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {

@@ -28,7 +28,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
     }
     let feed = Feed {
-        title: Text::plain(meta.title.clone()),
+        title: text(&meta.title),
         id: meta.atom_url.clone(),
         updated: feed_updated(entries).fixed_offset(),
         authors: vec![author],
@@ -51,7 +51,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         }),
         icon: meta.icon.map(str::to_owned),
         logo: meta.logo.map(str::to_owned),
-        subtitle: Some(Text::plain(meta.description.clone())),
+        subtitle: Some(text(&meta.description)),
         entries: atom_entries,
         namespaces,
         lang: Some(meta.language.to_owned()),
@@ -103,7 +103,7 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
         );
     }
     atom_syndication::Entry {
-        title: Text::plain(article.title.clone()),
+        title: text(&article.title),
         id: article.link.clone(),
         updated: article.updated_or_published().fixed_offset(),
         published: Some(article.published.fixed_offset()),
@@ -128,9 +128,7 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
         links: vec![link(&article.link, "alternate", "text/html")],
         // An entry without summary or content draws a W3C validator
         // warning (MissingTextualContent): fall back to the title.
-        summary: Some(Text::plain(
-            article.summary().unwrap_or(&article.title).to_owned(),
-        )),
+        summary: Some(text(article.summary().unwrap_or(&article.title))),
         content: (meta.content == ContentMode::Full).then(|| Content {
             value: Some(super::full_html(article)),
             content_type: Some("html".to_owned()),
@@ -138,6 +136,18 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
         }),
         extensions,
         ..atom_syndication::Entry::default()
+    }
+}
+
+/// A plain-text construct: `type="text"`, unless the text holds what reads
+/// as markup (`</b>`, `&amp;`), which the W3C validator reports as
+/// undeclared HTML even there: then `type="html"` with the HTML that shows
+/// exactly that text.
+fn text(plain: &str) -> Text {
+    if crate::text::looks_like_html(plain) {
+        Text::html(crate::text::escape_html(plain).into_owned())
+    } else {
+        Text::plain(plain.to_owned())
     }
 }
 

@@ -21,7 +21,104 @@ use url::Url;
 
 /// Lead image, excerpt, body (sanitised, URLs absolute), the video as a
 /// link, a "Read on <provider>" link and the related articles.
+///
+/// An article is in several feeds, each written in three formats: the
+/// HTML is made once per content and then reused (see [`Memo`]).
 pub fn full_html(article: &Article) -> String {
+    let key = memo_key(article);
+    if let Some(html) = MEMO.lock().ok().and_then(|m| m.map.get(&key).cloned()) {
+        return html.to_string();
+    }
+    let html = make_full_html(article);
+    if let Ok(mut memo) = MEMO.lock() {
+        memo.insert(key, &html);
+    }
+    html
+}
+
+/// Finished HTML by the SHA-256 of everything [`make_full_html`] reads, so
+/// an entry can never get another's HTML, and a changed article (`serve
+/// --watch`) is a new key. At most [`MEMO_BYTES`] are kept: past that the
+/// memo starts again empty. The output is the same with or without it.
+struct Memo {
+    map: std::collections::BTreeMap<[u8; 32], std::sync::Arc<str>>,
+    bytes: usize,
+}
+
+const MEMO_BYTES: usize = 64 << 20;
+
+static MEMO: std::sync::Mutex<Memo> = std::sync::Mutex::new(Memo {
+    map: std::collections::BTreeMap::new(),
+    bytes: 0,
+});
+
+impl Memo {
+    fn insert(&mut self, key: [u8; 32], html: &str) {
+        if html.len() > MEMO_BYTES {
+            return;
+        }
+        if self.bytes + html.len() > MEMO_BYTES {
+            self.map.clear();
+            self.bytes = 0;
+        }
+        if self.map.insert(key, html.into()).is_none() {
+            self.bytes += html.len();
+        }
+    }
+}
+
+fn memo_key(article: &Article) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    // Each field with its length first, so that no two inputs run together.
+    let mut field = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    field(article.link.as_bytes());
+    field(article.title.as_bytes());
+    field(article.kind.as_bytes());
+    let number = |n: Option<u32>| n.map_or(u64::MAX, u64::from).to_le_bytes();
+    match article.image() {
+        Some(image) => {
+            field(b"image");
+            field(image.url.as_bytes());
+            field(&number(image.width));
+            field(&number(image.height));
+        }
+        None => field(b""),
+    }
+    field(
+        article
+            .summary()
+            .map_or(b"\0none".as_slice(), str::as_bytes),
+    );
+    match article.body() {
+        Some(body) => {
+            field(if body.markdown { b"md" } else { b"html" });
+            field(body.text.as_bytes());
+        }
+        None => field(b""),
+    }
+    field(
+        article
+            .featured_content()
+            .map_or(b"\0none".as_slice(), str::as_bytes),
+    );
+    field(
+        article
+            .provider()
+            .map_or(b"\0none".as_slice(), |p| p.name.as_bytes()),
+    );
+    field(&(article.related().len() as u64).to_le_bytes());
+    for related in article.related() {
+        field(related.title.as_bytes());
+        field(related.url.as_bytes());
+    }
+    hash.finalize().into()
+}
+
+fn make_full_html(article: &Article) -> String {
     // Relative URLs in a body are relative to the document it came from:
     // the article's own link (`originalUrl`, else `webUrl`), always absolute.
     let base = Url::parse(&article.link).ok();
@@ -776,6 +873,26 @@ mod tests {
             20_000
         );
         assert!(!html.contains("class="));
+    }
+
+    #[test]
+    fn html_is_made_once_per_content() {
+        let a = article(Some(("<a href=\"/memo-1\">x</a>", false)), None);
+        RESOLVED.with(|n| n.set(0));
+        let first = full_html(&a);
+        let again = full_html(&a);
+        assert_eq!(first, again);
+        assert_eq!(first, make_full_html(&a));
+        assert_eq!(RESOLVED.with(Cell::get), 2, "made twice, one URL each");
+        // Another body, link or kind is another key.
+        let mut b = article(Some(("<a href=\"/memo-2\">x</a>", false)), None);
+        assert!(full_html(&b).contains("/memo-2"));
+        b.link = "https://other.example/".into();
+        assert!(full_html(&b).contains("https://other.example/memo-2"));
+        assert_ne!(memo_key(&a), memo_key(&b));
+        let mut c = a.clone();
+        c.kind = "video".into();
+        assert_ne!(memo_key(&a), memo_key(&c));
     }
 
     #[test]

@@ -60,6 +60,9 @@ bomb = "l0: &l0 [" + ",".join(["x"] * 1000) + "]\n"
 for i in range(1, 5):
     bomb += f"l{i}: &l{i} [" + ",".join([f"*l{i-1}"] * 1000) + "]\n"
 inputs["alias-bomb"] = article("Bomb", "bomb", extra=bomb + "topics: *l4\n")
+flat = "l0: &l0 [" + ",".join(["x"] * 1000) + "]\n"
+inputs["alias-bomb-10MB"] = article("Bomb", "bomb", extra=flat + "topics: [" + ",".join(["*l0"] * ((LIMIT - 4000) // 4)) + "]\n")
+inputs["list-10MB"] = article("List", "list", extra="topics: [" + ",".join(["a"] * ((LIMIT - 200) // 2)) + "]\n")
 
 def keys(n):
     return "".join(f"k{i}: v\n" for i in range(n))

@@ -18,6 +18,11 @@ pub const MAX_DEPTH: usize = 64;
 /// keys may hold once parsed; front matter has a few hundred.
 pub const MAX_VALUES: usize = 100_000;
 
+/// Most values (nodes, keys included) a document may have for the full
+/// parser, estimated (from above) before it runs: its events for the whole
+/// document are in memory at once, about 100 bytes each.
+pub const MAX_NODES: usize = 500_000;
+
 /// How many values the full parser may visit for a text of `len` bytes,
 /// skipped keys included. A document without aliases has at most about
 /// one value per byte, so only aliases repeating values can reach it.
@@ -32,10 +37,18 @@ pub fn expansion_message(limit: usize) -> String {
     )
 }
 
-/// Values left to visit; see [`visit_budget`].
+/// The message when the kept keys hold too many values.
+pub fn too_many_values_message() -> String {
+    format!("the keys read hold more than {MAX_VALUES} values")
+}
+
+/// Values left to visit (see [`visit_budget`]), and to build.
 pub struct Budget {
     left: Cell<usize>,
     limit: usize,
+    /// Values that may still be built: [`MAX_VALUES`] in all, so memory
+    /// stays bounded while a document is parsed, not only after.
+    build_left: Cell<usize>,
 }
 
 impl Budget {
@@ -43,11 +56,19 @@ impl Budget {
         Budget {
             left: Cell::new(limit),
             limit,
+            build_left: Cell::new(MAX_VALUES),
         }
     }
 
-    /// Count one more value, or fail once the budget is spent.
-    pub fn take<E: serde::de::Error>(&self) -> Result<(), E> {
+    /// Count one more value visited (and built, when `built`), or fail
+    /// once either budget is spent.
+    pub fn take<E: serde::de::Error>(&self, built: bool) -> Result<(), E> {
+        if built {
+            match self.build_left.get().checked_sub(1) {
+                Some(left) => self.build_left.set(left),
+                None => return Err(E::custom(too_many_values_message())),
+            }
+        }
         match self.left.get().checked_sub(1) {
             Some(left) => {
                 self.left.set(left);
@@ -62,6 +83,8 @@ impl Budget {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Secrets {
     hashes: FxHashSet<u64>,
+    /// Values recorded, which count towards [`MAX_VALUES`] (they were built).
+    pub values: usize,
 }
 
 fn scalar_hash(node: &Node) -> Option<u64> {
@@ -85,6 +108,8 @@ fn key_hash(key: &str) -> u64 {
 impl Secrets {
     /// Remember every scalar (and mapping key) of `node`.
     pub fn record(&mut self, node: &Node) {
+        // The key under which it sits, and the value.
+        self.values += 1 + count_values(node);
         let mut stack = vec![node];
         while let Some(node) = stack.pop() {
             match node {
@@ -151,15 +176,20 @@ pub fn count_values(node: &Node) -> usize {
 pub struct Seen<'a> {
     small: Vec<&'a str>,
     large: FxHashSet<&'a str>,
+    /// How many keys there may be at most, to size the set once.
+    hint: usize,
 }
 
 impl<'a> Seen<'a> {
     const SMALL: usize = 32;
 
-    pub fn new() -> Self {
+    /// For a mapping of at most `hint` keys (a bound, not a guess: the
+    /// set is sized for it when the list grows too long).
+    pub fn new(hint: usize) -> Self {
         Seen {
             small: Vec::new(),
             large: FxHashSet::default(),
+            hint,
         }
     }
 
@@ -173,6 +203,7 @@ impl<'a> Seen<'a> {
                 self.small.push(key);
                 return true;
             }
+            self.large.reserve(self.hint);
             self.large.extend(self.small.drain(..));
         }
         self.large.insert(key)
@@ -198,6 +229,8 @@ pub fn check_depth(text: &str) -> Result<(), YamlError> {
             column: Some(text[line_start..pos].chars().count() + 1),
         }
     };
+    // Nodes that start, from above (every token start and indicator).
+    let mut nodes = 0usize;
     // Columns of the open block collections, innermost last.
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
@@ -237,6 +270,7 @@ pub fn check_depth(text: &str) -> Result<(), YamlError> {
                 && matches!(bytes[i + 1], b' ' | b'\t')
             {
                 i += 1;
+                nodes += 1;
                 while i < line_end && matches!(bytes[i], b' ' | b'\t') {
                     i += 1;
                 }
@@ -253,6 +287,9 @@ pub fn check_depth(text: &str) -> Result<(), YamlError> {
         let mut token_start = true;
         while i < bytes.len() && bytes[i] != b'\n' {
             let b = bytes[i];
+            if token_start && !matches!(b, b' ' | b'\t' | b'\r') {
+                nodes += 1;
+            }
             match b {
                 b' ' | b'\t' | b'\r' => {
                     i += 1;
@@ -304,8 +341,20 @@ pub fn check_depth(text: &str) -> Result<(), YamlError> {
         }
         // A quoted scalar may have run over several lines: go on after it.
         pos = next_newline(bytes, i) + 1;
+        if nodes > MAX_NODES {
+            return Err(YamlError {
+                message: too_many_nodes_message(),
+                line: None,
+                column: None,
+            });
+        }
     }
     Ok(())
+}
+
+/// The message for a document with more than [`MAX_NODES`] values.
+pub fn too_many_nodes_message() -> String {
+    format!("the document holds more than {MAX_NODES} values")
 }
 
 /// The position after the quoted scalar starting at `start`, or the end.
@@ -355,6 +404,26 @@ mod tests {
     }
 
     #[test]
+    fn refuses_documents_with_too_many_nodes_before_parsing() {
+        let flow = format!("a: [{}]\n", vec!["x"; MAX_NODES].join(","));
+        assert_eq!(
+            check_depth(&flow).unwrap_err().message,
+            too_many_nodes_message()
+        );
+        let block: String = (0..MAX_NODES).map(|i| format!("k{i}: v\n")).collect();
+        assert!(check_depth(&block).is_err());
+        // Text is one value, however many commas it holds.
+        let quoted = format!(
+            "a: \"{}\"\nb: |\n  {}\n",
+            ",".repeat(2 * MAX_NODES),
+            ",".repeat(2 * MAX_NODES)
+        );
+        assert!(check_depth(&quoted).is_ok());
+        let keys: String = (0..100_000).map(|i| format!("k{i}: [v, w]\n")).collect();
+        assert!(check_depth(&keys).is_ok());
+    }
+
+    #[test]
     fn accepts_what_only_looks_deep() {
         let brackets = "[".repeat(200);
         for text in [
@@ -397,7 +466,8 @@ mod tests {
     #[test]
     fn seen_is_exact_past_the_small_list() {
         let keys: Vec<String> = (0..100).map(|i| format!("k{i}")).collect();
-        let mut seen = Seen::new();
+        let mut seen = Seen::new(keys.len());
+        assert!(seen.insert("extra"));
         for k in &keys {
             assert!(seen.insert(k));
         }

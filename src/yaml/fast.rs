@@ -35,6 +35,11 @@ pub fn parse_mapping(text: &str, keys: Keys) -> Option<(Vec<(String, Node)>, Sec
     if lines.first()?.indent != 0 {
         return None;
     }
+    // A bound on the values, from above: one a line, one more a comma.
+    // Bigger documents go to the full parser, whose bounds then apply.
+    if lines.len() + text.bytes().filter(|&b| b == b',').count() > MAX_FAST_VALUES {
+        return None;
+    }
     let mut parser = Parser {
         lines,
         pos: 0,
@@ -73,6 +78,9 @@ struct Parser<'a> {
     secrets: Secrets,
 }
 
+/// Documents that may hold more values are declined.
+const MAX_FAST_VALUES: usize = 2 * super::bounds::MAX_VALUES;
+
 /// Deeper nesting is declined: front matter is never that deep, and the
 /// full parser has its own limit and message for it.
 const MAX_DEPTH: usize = 24;
@@ -104,7 +112,15 @@ impl<'a> Parser<'a> {
     fn mapping(&mut self, indent: usize, keep: Keep) -> Option<Vec<(String, Node)>> {
         self.enter()?;
         let mut entries = Vec::new();
-        let mut seen = Seen::new();
+        // The top level may be large: one key a line at most. (Nested
+        // mappings grow their set as needed: many of them sized by this
+        // bound would cost memory quadratic in the lines.)
+        let hint = if keep.is_some() {
+            self.lines.len() - self.pos
+        } else {
+            0
+        };
+        let mut seen = Seen::new(hint);
         while let Some(line) = self.current() {
             if line.indent < indent {
                 break;
@@ -455,7 +471,7 @@ impl<'a> Cursor<'a> {
     /// `{a: 1, b: x}`: plain keys, `: ` after each, no trailing comma.
     fn flow_mapping(&mut self) -> Option<Node> {
         let mut entries: Vec<(String, Node)> = Vec::new();
-        let mut seen = Seen::new();
+        let mut seen = Seen::new(0);
         let mut done = self.open(b'}')?;
         while !done {
             self.skip_spaces();

@@ -156,19 +156,12 @@ pub fn parse_mapping(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
 
 /// The common end of both readers: drop what repeats a secret, count.
 fn finish(entries: Vec<(String, Node)>, secrets: &bounds::Secrets) -> Result<Mapping, YamlError> {
-    let mut values = 0usize;
+    let mut values = secrets.values;
     for (_, value) in &entries {
         values += 1 + bounds::count_values(value);
     }
     if values > bounds::MAX_VALUES {
-        return Err(YamlError {
-            message: format!(
-                "the keys read hold {values} values, more than the {} allowed",
-                bounds::MAX_VALUES
-            ),
-            line: None,
-            column: None,
-        });
+        return Err(too_many_values());
     }
     let mut mapping = Mapping {
         entries: Vec::with_capacity(entries.len()),
@@ -184,6 +177,16 @@ fn finish(entries: Vec<(String, Node)>, secrets: &bounds::Secrets) -> Result<Map
     Ok(mapping)
 }
 
+/// The error for more than [`bounds::MAX_VALUES`] values: the same from
+/// both readers, found during the parse or after it.
+fn too_many_values() -> YamlError {
+    YamlError {
+        message: bounds::too_many_values_message(),
+        line: None,
+        column: None,
+    }
+}
+
 fn parse_mapping_exact(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
     bounds::check_depth(text)?;
     let budget = bounds::Budget::new(bounds::visit_budget(text.len()));
@@ -195,6 +198,9 @@ fn parse_mapping_exact(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
     .deserialize(deserializer)
     .map_err(|err| {
         let mut err = YamlError::from(err);
+        if err.message.ends_with(&bounds::too_many_values_message()) {
+            return too_many_values();
+        }
         // The parser places this error at the mapping; point at the repeat.
         if let Some(key) = err
             .message
@@ -250,19 +256,15 @@ pub fn key_line(text: &str, key: &str, nth: usize) -> Option<usize> {
 pub fn parse_node(text: &str) -> Result<Node, YamlError> {
     bounds::check_depth(text)?;
     let budget = bounds::Budget::new(bounds::visit_budget(text.len()));
-    let node = NodeSeed(&budget).deserialize(serde_yaml::Deserializer::from_str(text))?;
-    let values = bounds::count_values(&node);
-    if values > bounds::MAX_VALUES {
-        return Err(YamlError {
-            message: format!(
-                "the document holds {values} values, more than the {} allowed",
-                bounds::MAX_VALUES
-            ),
-            line: None,
-            column: None,
-        });
-    }
-    Ok(node)
+    NodeSeed(&budget, true)
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .map_err(|err| {
+            let err = YamlError::from(err);
+            if err.message.ends_with(&bounds::too_many_values_message()) {
+                return too_many_values();
+            }
+            err
+        })
 }
 
 struct TopLevel<'b> {
@@ -289,7 +291,7 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
         let mut entries: Vec<(String, Node)> = Vec::new();
         let mut seen: rustc_hash::FxHashSet<String> = Default::default();
         let mut secrets = bounds::Secrets::default();
-        while let Some(key) = map.next_key_seed(KeySeed(self.budget))? {
+        while let Some(key) = map.next_key_seed(KeySeed(self.budget, false))? {
             let Key(Some(key)) = key else {
                 map.next_value_seed(Skip(self.budget))?;
                 continue;
@@ -298,11 +300,11 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
             if (self.keys.keep)(&key) {
-                let value = map.next_value_seed(NodeSeed(self.budget))?;
+                let value = map.next_value_seed(NodeSeed(self.budget, true))?;
                 entries.push((key.clone(), value));
             } else if (self.keys.secret)(&key) {
                 // Built only to be remembered as hashes, then dropped.
-                let value = map.next_value_seed(NodeSeed(self.budget))?;
+                let value = map.next_value_seed(NodeSeed(self.budget, true))?;
                 secrets.record(&value);
             } else {
                 map.next_value_seed(Skip(self.budget))?;
@@ -316,34 +318,40 @@ impl<'de> Visitor<'de> for TopLevel<'_> {
 /// A mapping key: scalars become their text, anything else `None`.
 struct Key(Option<String>);
 
-struct KeySeed<'b>(&'b bounds::Budget);
+/// The budget, and whether the value is built (counts towards
+/// [`bounds::MAX_VALUES`]): not for top-level keys, whose values may be
+/// skipped.
+struct KeySeed<'b>(&'b bounds::Budget, bool);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
-        Ok(Key(match NodeSeed(self.0).deserialize(deserializer)? {
-            Node::Str(s) => Some(s),
-            Node::Int(i) => Some(i.to_string()),
-            Node::Float(f) => Some(f.to_string()),
-            Node::Bool(b) => Some(b.to_string()),
-            Node::Null | Node::Seq(_) | Node::Map(_) => None,
-        }))
+        Ok(Key(
+            match NodeSeed(self.0, self.1).deserialize(deserializer)? {
+                Node::Str(s) => Some(s),
+                Node::Int(i) => Some(i.to_string()),
+                Node::Float(f) => Some(f.to_string()),
+                Node::Bool(b) => Some(b.to_string()),
+                Node::Null | Node::Seq(_) | Node::Map(_) => None,
+            },
+        ))
     }
 }
 
-/// Builds a [`Node`], counting every value against the budget.
-struct NodeSeed<'b>(&'b bounds::Budget);
+/// Builds a [`Node`], counting every value against the budget (as built
+/// when the flag says so).
+struct NodeSeed<'b>(&'b bounds::Budget, bool);
 
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
     type Value = Node;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
-        deserializer.deserialize_any(NodeVisitor(self.0))
+        deserializer.deserialize_any(NodeVisitor(self.0, self.1))
     }
 }
 
-struct NodeVisitor<'b>(&'b bounds::Budget);
+struct NodeVisitor<'b>(&'b bounds::Budget, bool);
 
 impl<'de> Visitor<'de> for NodeVisitor<'_> {
     type Value = Node;
@@ -353,63 +361,63 @@ impl<'de> Visitor<'de> for NodeVisitor<'_> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Null)
     }
     fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Null)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        NodeSeed(self.0).deserialize(d)
+        NodeSeed(self.0, self.1).deserialize(d)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Bool(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
     }
     // Integers beyond 64 bits (an image width of 10^20): numbers still,
     // which the article then finds unusable, instead of a parse error.
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(i64::try_from(v).map_or(Node::Float(v as f64), Node::Int))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Float(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Str(v.to_owned()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         Ok(Node::Str(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(NodeSeed(self.0))? {
+        while let Some(item) = seq.next_element_seed(NodeSeed(self.0, self.1))? {
             items.push(item);
         }
         Ok(Node::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        self.0.take()?;
+        self.0.take(self.1)?;
         let mut entries = Vec::new();
-        while let Some(Key(key)) = map.next_key_seed(KeySeed(self.0))? {
-            let value = map.next_value_seed(NodeSeed(self.0))?;
+        while let Some(Key(key)) = map.next_key_seed(KeySeed(self.0, self.1))? {
+            let value = map.next_value_seed(NodeSeed(self.0, self.1))?;
             if let Some(key) = key {
                 entries.push((key, value));
             }
@@ -420,7 +428,7 @@ impl<'de> Visitor<'de> for NodeVisitor<'_> {
         // A custom tag such as `!include x`: keep the value, ignore the tag.
         // Tags never cause anything to be opened or run.
         let (_tag, variant): (de::IgnoredAny, A::Variant) = data.variant()?;
-        de::VariantAccess::newtype_variant_seed(variant, NodeSeed(self.0))
+        de::VariantAccess::newtype_variant_seed(variant, NodeSeed(self.0, self.1))
     }
 }
 
@@ -444,42 +452,42 @@ impl<'de> Visitor<'de> for Skip<'_> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.0.take()
+        self.0.take(false)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.take()?;
+        self.0.take(false)?;
         while seq.next_element_seed(Skip(self.0))?.is_some() {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.0.take()?;
+        self.0.take(false)?;
         while map.next_key_seed(Skip(self.0))?.is_some() {
             map.next_value_seed(Skip(self.0))?;
         }
@@ -608,9 +616,24 @@ mod tests {
     fn too_many_values_under_kept_keys_are_refused() {
         let text = format!("topics: [{}]\n", vec!["a"; MAX_VALUES + 1].join(","));
         let err = parse_mapping(&text, keep_all()).unwrap_err();
-        assert!(
-            err.message.contains("more than the 100000 allowed"),
-            "{err:?}"
+        assert_eq!(err, too_many_values());
+        // On the full parser too, during the parse.
+        let anchored = format!("a: &x 1\n{text}");
+        assert_eq!(
+            parse_mapping(&anchored, keep_all()).unwrap_err(),
+            too_many_values()
+        );
+        assert_eq!(parse_node(&anchored).unwrap_err(), too_many_values());
+        // An alias bomb under a kept key stops at the limit, well before
+        // its size budget.
+        let bomb = format!(
+            "l: &l [{}]\ntopics: [{}]\n",
+            vec!["x"; 1000].join(","),
+            vec!["*l"; 200_000].join(",")
+        );
+        assert_eq!(
+            parse_mapping(&bomb, keep_all()).unwrap_err(),
+            too_many_values()
         );
         let ok = format!(
             "topics: [{}]\nother: [{}]\n",

@@ -292,14 +292,19 @@ fn resolved(path: &std::path::Path) -> Option<PathBuf> {
 }
 
 /// An out folder that is the content folder or contains it would publish
-/// the raw articles (`serve` would expose them): refused. One inside the
-/// content folder is fine; the walk leaves it out.
-fn out_folder_problem(content: &std::path::Path, out: &std::path::Path) -> Option<String> {
+/// the raw articles (`serve` would expose them, `secured` values and all):
+/// refused by `build` and `serve`. One inside the content folder is fine;
+/// the walk leaves it out.
+fn out_folder_problem(
+    content: &std::path::Path,
+    out: &std::path::Path,
+    outcome: &str,
+) -> Option<String> {
     let content = content.canonicalize().ok()?;
     let out_real = resolved(out)?;
     content.starts_with(&out_real).then(|| {
         format!(
-            "error: the out folder {} is the content folder {} or contains it: its articles would be published; nothing was written. Choose another --out",
+            "error: the out folder {} is the content folder {} or contains it: its articles would be published; {outcome}. Choose another --out",
             out.display(),
             content.display()
         )
@@ -322,7 +327,8 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
             args.input.content.display()
         ));
     }
-    if let Some(problem) = out_folder_problem(&args.input.content, &args.out) {
+    if let Some(problem) = out_folder_problem(&args.input.content, &args.out, "nothing was written")
+    {
         return fatal(problem);
     }
     // The out folder is ours alone from before loading until the end, so a
@@ -658,6 +664,10 @@ impl load::Progress for ProgressBar {
 }
 
 fn serve(args: &ServeArgs) -> u8 {
+    let (content, out) = (&args.build.input.content, &args.build.out);
+    if let Some(problem) = out_folder_problem(content, out, "not served") {
+        return fatal(problem);
+    }
     let watch = if args.watch {
         let status = build(&args.build, Exit::Later);
         if status == EXIT_FATAL {

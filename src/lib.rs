@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+mod panic_guard;
 pub mod pipeline;
 pub mod render;
 pub mod report;

@@ -142,21 +142,19 @@ fn guarded(
     errors: &mut Vec<Diagnostic>,
     render: impl FnOnce() -> Result<Vec<u8>, render::RenderError>,
 ) -> Option<Vec<u8>> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)) {
+    match crate::panic_guard::catch(render) {
         Ok(Ok(bytes)) => Some(bytes),
         Ok(Err(e)) => {
             errors.push(Diagnostic::error(path, format!("cannot render: {e}")));
             None
         }
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown cause".into());
+        Err(caught) => {
             errors.push(Diagnostic::error(
                 path,
-                format!("rendering failed (a bug in feedsmith): {message}"),
+                format!(
+                    "rendering failed (a bug in feedsmith){}; please report it",
+                    caught.location_suffix()
+                ),
             ));
             None
         }
@@ -398,9 +396,16 @@ mod tests {
             panic!("boom at {}", 42);
         });
         assert_eq!(bytes, None);
-        assert_eq!(
-            errors[0].to_string(),
-            "topics/x/rss.xml: error: rendering failed (a bug in feedsmith): boom at 42"
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with(
+                "topics/x/rss.xml: error: rendering failed (a bug in feedsmith) (at src/pipeline.rs:"
+            ),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("boom"),
+            "the message may quote input: {shown}"
         );
         let bytes = guarded("atom.xml", &mut errors, || {
             Err(render::RenderError("no".into()))

@@ -399,6 +399,17 @@ fn an_out_folder_that_holds_the_content_is_refused() {
     std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("alias")).unwrap();
     let run = feedsmith(dir.path(), &["build", "--out", "alias"]);
     assert_eq!(run.status, 2, "{}", run.stderr);
+    // `serve` would expose the raw articles: it refuses before binding.
+    for watch in [&[][..], &["--watch"][..]] {
+        let args = [
+            &["serve", "--out", "content", "--addr", "127.0.0.1:0"][..],
+            watch,
+        ]
+        .concat();
+        let run = feedsmith(dir.path(), &args);
+        assert_eq!(run.status, 2, "serve {watch:?}: {}", run.stderr);
+        assert_stderr_contains(&run, "is the content folder");
+    }
 
     // An out folder inside the content folder is fine and never read as
     // content, even when it holds something shaped like an article.

@@ -569,33 +569,6 @@ fn parse_file(
     })
 }
 
-thread_local! {
-    /// Set while this thread runs code whose panics are caught and reported.
-    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// Where the last caught panic on this thread happened.
-    static CAUGHT_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Install, once, a panic hook that stays silent (no "thread panicked"
-/// line, no backtrace) for the panics [`guard_panics`] turns into
-/// diagnostics, and hands every other panic to the hook it replaced.
-fn install_quiet_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if CATCHING.with(std::cell::Cell::get) {
-                let at = info
-                    .location()
-                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
-                CAUGHT_AT.with(|c| *c.borrow_mut() = at);
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// Run `f`; a panic in it becomes one error naming `relative`, and the
 /// diagnostics `f` pushed before it are dropped.
 fn guard_panics(
@@ -603,23 +576,19 @@ fn guard_panics(
     out: &mut Vec<Diagnostic>,
     f: impl FnOnce(&mut Vec<Diagnostic>) -> Outcome,
 ) -> Outcome {
-    install_quiet_hook();
     let mut inner = Vec::new();
-    let was_catching = CATCHING.with(|c| c.replace(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut inner)));
-    CATCHING.with(|c| c.set(was_catching));
-    match result {
+    match crate::panic_guard::catch(|| f(&mut inner)) {
         Ok(outcome) => {
             out.append(&mut inner);
             outcome
         }
-        Err(_) => {
-            let at = CAUGHT_AT
-                .with(|c| c.borrow_mut().take())
-                .map_or_else(String::new, |at| format!(" (at {at})"));
+        Err(caught) => {
             out.push(Diagnostic::error(
                 relative,
-                format!("internal error while reading this file{at}; skipped. Please report it"),
+                format!(
+                    "internal error while reading this file{}; skipped. Please report it",
+                    caught.location_suffix()
+                ),
             ));
             Outcome::Failed
         }

@@ -220,11 +220,13 @@ fn prepare(
         say!(std::io::stderr(), "{diagnostic}");
     }
     if args.verbose {
+        // Paths are input too: a newline in a file name must not forge a line.
+        let shown = crate::diagnostic::escape_controls;
         for (path, why) in &prepared.loaded.passed_over {
-            say!(std::io::stderr(), "{path}: passed over: {why}");
+            say!(std::io::stderr(), "{}: passed over: {why}", shown(path));
         }
         for (path, why) in &prepared.selection.left_out {
-            say!(std::io::stderr(), "{path}: left out: {why}");
+            say!(std::io::stderr(), "{}: left out: {why}", shown(path));
         }
     }
     Ok(prepared)

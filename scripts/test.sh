@@ -30,5 +30,7 @@ limit=$(sed -n 's/^limit:[[:space:]]*\([0-9]*\).*/\1/p' feedsmith.yaml)
 python3 scripts/check_feeds.py feeds "${limit:-50}" "$table"
 echo "== W3C Feed Validator: zero errors and warnings on every committed feed"
 scripts/w3c.sh feeds "$(sed -n 's/^base_url:[[:space:]]*//p' feedsmith.yaml)"
+echo "== W3C Feed Validator: content: full feeds built from ../shared/corpus/powerapps"
+FEEDSMITH="${CARGO_TARGET_DIR:-target}/release/feedsmith" scripts/w3c_full_content.sh
 echo "== real consumers: nginx, feedsmith serve, feedparser over HTTP, newsboat, sfeed, Chromium"
 scripts/interop.sh

@@ -456,11 +456,12 @@ fn srcset(value: &str, base: Option<&Url>) -> Option<String> {
             rest = &after[cut..];
             (raw_url, after[..cut].trim())
         };
+        // `2x`, `640w`, `100h`: a number and a unit letter (the last
+        // character may be any character, not one byte: found by fuzzing).
         let descriptors_ok = descriptors.split_ascii_whitespace().all(|d| {
-            let (number, unit) = d.split_at(d.len().saturating_sub(1));
-            matches!(unit, "w" | "x" | "h")
-                && !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            d.strip_suffix(['w', 'x', 'h']).is_some_and(|number| {
+                !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            })
         });
         if !descriptors_ok {
             continue;
@@ -783,6 +784,11 @@ mod tests {
             r#"<img srcset="https://blog.example/posts/2024/a.png 1x, https://blog.example/b.png 2x, https://c.example/c,d.png 640w, https://blog.example/posts/2024/f.png">"#
         );
         assert_eq!(clean(r#"<img srcset="javascript:alert(1) 1x">"#), "<img>");
+        // A descriptor ending in a multi-byte character (found by fuzzing).
+        assert_eq!(
+            clean("<img srcset=\"a.png 2\u{fffd}, b.png 2\u{e9}\">"),
+            "<img>"
+        );
         assert_eq!(
             clean(
                 r#"<picture><source srcset="s.webp" type="image/webp" onload="x"><img src="i.png"></picture>"#

@@ -346,6 +346,12 @@ const DATA_IMAGE_TYPES: &[&str] = &[
 /// against `base` (URLs that cannot be made absolute are dropped). Work is
 /// linear in the fragment's size: one parse (two with an iframe), one pass.
 pub(crate) fn sanitize(html: &str, base: Option<&Url>, thumbnail: Option<&str>) -> String {
+    // The HTML tree builder's scope checks walk the stack of open elements:
+    // nesting N deep costs N² (40,000 nested <div>s: 4 s). Browsers cap the
+    // depth too; deeper fragments are shown as their text only.
+    if let Some(text) = text_if_too_deep(html) {
+        return format!("<p>{}</p>", escape_html(&text));
+    }
     let html = if has_iframe(html) {
         Cow::Owned(iframes_to_links(html, base, thumbnail))
     } else {
@@ -456,11 +462,12 @@ fn srcset(value: &str, base: Option<&Url>) -> Option<String> {
             rest = &after[cut..];
             (raw_url, after[..cut].trim())
         };
+        // `2x`, `640w`, `100h`: a number and a unit letter (the last
+        // character may be any character, not one byte: found by fuzzing).
         let descriptors_ok = descriptors.split_ascii_whitespace().all(|d| {
-            let (number, unit) = d.split_at(d.len().saturating_sub(1));
-            matches!(unit, "w" | "x" | "h")
-                && !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            d.strip_suffix(['w', 'x', 'h']).is_some_and(|number| {
+                !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            })
         });
         if !descriptors_ok {
             continue;
@@ -480,6 +487,124 @@ fn srcset(value: &str, base: Option<&Url>) -> Option<String> {
         }
     }
     (!candidates.is_empty()).then(|| candidates.join(", "))
+}
+
+/// Deepest nesting of elements kept as HTML: far above real articles (11
+/// in the powerapps corpus), low enough that the tree builder stays fast.
+const MAX_DEPTH: usize = 128;
+
+/// The text of `html` (markup, comments, scripts and styles left out) when
+/// its elements nest deeper than [`MAX_DEPTH`], counted by a tokenizer pass
+/// (linear): every start tag opens a level and every end tag closes one,
+/// except void elements and those whose end tag may be left out (`<p>`,
+/// `<li>`, …), which the tree builder closes by itself.
+fn text_if_too_deep(html: &str) -> Option<String> {
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    // Fewer tags than levels: nothing to count.
+    if html.bytes().filter(|&b| b == b'<').count() <= MAX_DEPTH {
+        return None;
+    }
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let tokenizer = Tokenizer::new(DepthSink::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let sink = tokenizer.sink;
+    (sink.deepest.get() > MAX_DEPTH).then(|| sink.text.into_inner())
+}
+
+#[derive(Default)]
+struct DepthSink {
+    depth: std::cell::Cell<usize>,
+    deepest: std::cell::Cell<usize>,
+    /// Inside script, style and the like: characters are not text.
+    raw: std::cell::Cell<bool>,
+    text: RefCell<String>,
+}
+
+impl html5ever::tokenizer::TokenSink for DepthSink {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::states::RawKind;
+        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
+        match token {
+            Token::TagToken(tag) => {
+                let name = &*tag.name;
+                let counted = !tag.self_closing
+                    && !matches!(
+                        name,
+                        "area"
+                            | "base"
+                            | "br"
+                            | "col"
+                            | "embed"
+                            | "hr"
+                            | "img"
+                            | "input"
+                            | "link"
+                            | "meta"
+                            | "param"
+                            | "source"
+                            | "track"
+                            | "wbr"
+                            | "p"
+                            | "li"
+                            | "dt"
+                            | "dd"
+                            | "tr"
+                            | "td"
+                            | "th"
+                            | "option"
+                            | "optgroup"
+                            | "rb"
+                            | "rt"
+                            | "rp"
+                            | "rtc"
+                            | "thead"
+                            | "tbody"
+                            | "tfoot"
+                            | "colgroup"
+                            | "caption"
+                            | "html"
+                            | "head"
+                            | "body"
+                    );
+                if tag.kind == TagKind::StartTag {
+                    if counted {
+                        self.depth.set(self.depth.get() + 1);
+                        self.deepest.set(self.deepest.get().max(self.depth.get()));
+                    }
+                    let raw = match name {
+                        "script" => Some(RawKind::ScriptData),
+                        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                            Some(RawKind::Rawtext)
+                        }
+                        "textarea" | "title" => Some(RawKind::Rcdata),
+                        _ => None,
+                    };
+                    if let Some(kind) = raw {
+                        self.raw.set(true);
+                        return TokenSinkResult::RawData(kind);
+                    }
+                } else {
+                    self.raw.set(false);
+                    if counted {
+                        self.depth.set(self.depth.get().saturating_sub(1));
+                    }
+                }
+            }
+            Token::CharacterTokens(text) if !self.raw.get() => {
+                self.text.borrow_mut().push_str(&text);
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
 }
 
 /// Whether `html` may hold an `<iframe` (ASCII case-insensitive).
@@ -783,6 +908,11 @@ mod tests {
             r#"<img srcset="https://blog.example/posts/2024/a.png 1x, https://blog.example/b.png 2x, https://c.example/c,d.png 640w, https://blog.example/posts/2024/f.png">"#
         );
         assert_eq!(clean(r#"<img srcset="javascript:alert(1) 1x">"#), "<img>");
+        // A descriptor ending in a multi-byte character (found by fuzzing).
+        assert_eq!(
+            clean("<img srcset=\"a.png 2\u{fffd}, b.png 2\u{e9}\">"),
+            "<img>"
+        );
         assert_eq!(
             clean(
                 r#"<picture><source srcset="s.webp" type="image/webp" onload="x"><img src="i.png"></picture>"#
@@ -893,6 +1023,25 @@ mod tests {
         let mut c = a.clone();
         c.kind = "video".into();
         assert_ne!(memo_key(&a), memo_key(&c));
+    }
+
+    #[test]
+    fn too_deep_nesting_is_shown_as_text_in_linear_work() {
+        let deep = format!(
+            "{}<p>deep &amp; <b>bold</b><script>x()</script>{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(10)
+        );
+        assert_eq!(clean(&deep), "<p>deep &amp; bold</p>");
+        // Just under the cap, and unclosed <p>s and void elements, stay HTML.
+        let ok = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_DEPTH),
+            "</div>".repeat(MAX_DEPTH)
+        );
+        assert!(clean(&ok).starts_with("<div><div>"));
+        let flat = "<p>a<br><img src=x.png>".repeat(10_000);
+        assert!(clean(&flat).starts_with("<p>a<br><img"));
     }
 
     #[test]

@@ -369,3 +369,31 @@ fn control_characters_are_escaped_on_stderr_and_exact_in_the_report() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn content_over_a_mebibyte_is_left_out_with_a_warning() {
+    // 2 MiB of links as the body and as `featuredContent`: sanitising them
+    // would build a tree of a million nodes; the entry shows its summary.
+    let links = "<a href=\"x\">x</a> ".repeat(110_000);
+    let big = format!(
+        "{}excerpt: The summary stays\nfeaturedContent: '{links}'\n---\n{links}\n",
+        head("Big", "big")
+    );
+    let dir = site(&[("big.html", big)]);
+    write(
+        dir.path(),
+        "feedsmith.yaml",
+        &format!("{MINIMAL_CONFIG}content: full\n"),
+    );
+    let run = feedsmith(dir.path(), &["build", "--now", NOW]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_stderr_contains(&run, "big.html:8: warning: the body is");
+    assert_stderr_contains(&run, "big.html:6:1: warning: `featuredContent` is");
+    let atom = std::fs::read_to_string(dir.path().join("feeds/atom.xml")).unwrap();
+    assert!(atom.contains("The summary stays"));
+    assert!(
+        !atom.contains("href=\"https://e.example/x\""),
+        "the links are left out"
+    );
+    assert!(atom.len() < 100_000, "{} bytes", atom.len());
+}

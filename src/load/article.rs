@@ -53,6 +53,11 @@ pub const FULL_CONTENT_KEYS: yaml::Keys = yaml::Keys {
 /// Longest title kept, in characters; longer ones are cut at a word
 /// boundary with a warning. Real titles are under 200.
 pub const MAX_TITLE_CHARS: usize = 300;
+/// Largest body or `featuredContent` an entry's `content: full` HTML takes
+/// (1 MiB): sanitising builds a tree of the whole fragment, so a larger one
+/// (10 MB of links or nested elements) would cost seconds and hundreds of
+/// megabytes. Real articles stay far below; a larger one shows its summary.
+pub const MAX_CONTENT_BYTES: usize = 1 << 20;
 
 /// Default most topics kept per article (config `max_topics`).
 pub use crate::config::DEFAULT_MAX_TOPICS;
@@ -510,6 +515,15 @@ impl Fields<'_, '_> {
 
     fn featured_content(&mut self) -> Option<String> {
         match self.get("featuredContent")? {
+            Node::Str(html) if html.len() > MAX_CONTENT_BYTES => {
+                let len = html.len();
+                self.report(
+                    "featuredContent",
+                    false,
+                    format!("`featuredContent` is {len} bytes, over the {MAX_CONTENT_BYTES} a feed entry carries; left out"),
+                );
+                None
+            }
             Node::Str(html) => {
                 Some(text::strip_forbidden(html).trim().to_owned()).filter(|s| !s.is_empty())
             }

@@ -733,6 +733,25 @@ fn parse_file_unguarded(
     let body = keep_body
         .then(|| front_matter.body.trim())
         .filter(|b| !b.is_empty())
+        .filter(|b| {
+            let fits = b.len() <= article::MAX_CONTENT_BYTES;
+            if !fits {
+                // The body starts after the closing `---`.
+                let line = front_matter.first_line + front_matter.yaml.lines().count() + 1;
+                out.push(
+                    Diagnostic::warning(
+                        relative,
+                        format!(
+                            "the body is {} bytes, over the {} a feed entry carries; entries show the summary only",
+                            b.len(),
+                            article::MAX_CONTENT_BYTES
+                        ),
+                    )
+                    .at(Some(line), None),
+                );
+            }
+            fits
+        })
         .map(|b| Body {
             text: crate::text::strip_forbidden(b).into_owned(),
             markdown: !relative.to_ascii_lowercase().ends_with(".html"),

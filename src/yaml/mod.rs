@@ -145,6 +145,9 @@ pub struct Mapping {
 /// expand them past their size or whose kept values number more than
 /// [`bounds::MAX_VALUES`]; time is linear in the text's length.
 pub fn parse_mapping(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
+    // The depth bound is a property of the text, not of the reader: checked
+    // before either, so both readers see (and refuse) the same documents.
+    bounds::check_depth(text)?;
     // Most front matter has a plain shape that `fast` reads in a fraction
     // of the time; it answers only when its result is exactly the full
     // parser's, and leaves everything else, errors included, to the latter.
@@ -187,8 +190,8 @@ fn too_many_values() -> YamlError {
     }
 }
 
+/// The full parser; the caller has checked the depth bound.
 fn parse_mapping_exact(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
-    bounds::check_depth(text)?;
     let budget = bounds::Budget::new(bounds::visit_budget(text.len()));
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let (entries, secrets) = (TopLevel {
@@ -225,6 +228,9 @@ pub fn assert_fast_reader_agrees(text: &str) {
         keep: |k| k != "secured",
         secret: |k| k == "secured",
     };
+    if bounds::check_depth(text).is_err() {
+        return; // refused before either reader runs
+    }
     if let Some((entries, secrets)) = fast::parse_mapping(text, keys) {
         assert_eq!(
             finish(entries, &secrets),
@@ -559,6 +565,21 @@ mod tests {
             let exact = parse_mapping_exact(text, keys);
             assert_eq!(parse_mapping(text, keys), exact, "{text}");
         }
+    }
+
+    #[test]
+    fn both_readers_refuse_the_same_deep_looking_text() {
+        // Found by the `yaml_fast_reader` fuzz target: brackets inside a
+        // plain scalar count for the depth bound, which the fast reader
+        // used to skip (it answered Ok where the full parser refused).
+        let text = "ca:  [k&&&&::&do]\ncagory: nw::-_____________________________________________  [[{[[[[[top]]]]    [[::- ::::a:ample[[  [[{[[[[[top]][Z[[[[[[top]]]]    [[{[[[[[top]][Z[[[[  [[[top ::::a:ample/a  ___________________________________________________________  [[{[[[[[top]]]]    [[::- ::::a:ample[[  [[{[[[[[top]][Z[[[[[[top]]V]    [[{[[[[[top]][Z[[[[  [[[top]]]]    ";
+        let keys = Keys {
+            keep: |_| true,
+            secret: |_| false,
+        };
+        let err = parse_mapping(text, keys).unwrap_err();
+        assert_eq!(err.message, "collections nested deeper than 64 levels");
+        assert_fast_reader_agrees(text);
     }
 
     #[test]

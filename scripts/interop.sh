@@ -38,7 +38,7 @@ wait_for() {
     return 1
 }
 
-feedsmith=target/release/feedsmith
+feedsmith=${CARGO_TARGET_DIR:-target}/release/feedsmith
 cargo build --release --locked --quiet
 feeds="$work/feeds"
 "$feedsmith" build --quiet --out "$feeds" --precompress 2>/dev/null

@@ -371,10 +371,10 @@ fn control_characters_are_escaped_on_stderr_and_exact_in_the_report() {
 }
 
 #[test]
-fn content_over_a_mebibyte_is_left_out_with_a_warning() {
-    // 2 MiB of links as the body and as `featuredContent`: sanitising them
+fn content_over_two_mebibytes_is_left_out_with_a_warning() {
+    // 4 MB of links as the body and as `featuredContent`: sanitising them
     // would build a tree of a million nodes; the entry shows its summary.
-    let links = "<a href=\"x\">x</a> ".repeat(110_000);
+    let links = "<a href=\"x\">x</a> ".repeat(220_000);
     let big = format!(
         "{}excerpt: The summary stays\nfeaturedContent: '{links}'\n---\n{links}\n",
         head("Big", "big")

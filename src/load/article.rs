@@ -54,10 +54,10 @@ pub const FULL_CONTENT_KEYS: yaml::Keys = yaml::Keys {
 /// boundary with a warning. Real titles are under 200.
 pub const MAX_TITLE_CHARS: usize = 300;
 /// Largest body or `featuredContent` an entry's `content: full` HTML takes
-/// (1 MiB): sanitising builds a tree of the whole fragment, so a larger one
+/// (2 MiB): sanitising builds a tree of the whole fragment, so a larger one
 /// (10 MB of links or nested elements) would cost seconds and hundreds of
 /// megabytes. Real articles stay far below; a larger one shows its summary.
-pub const MAX_CONTENT_BYTES: usize = 1 << 20;
+pub const MAX_CONTENT_BYTES: usize = 2 << 20;
 
 /// Default most topics kept per article (config `max_topics`).
 pub use crate::config::DEFAULT_MAX_TOPICS;

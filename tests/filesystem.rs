@@ -12,21 +12,8 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn run(mut command: Command) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().expect("run feedsmith");
-    Run {
-        status: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
-}
 
 fn is_root() -> bool {
     Command::new("id")
@@ -70,7 +57,7 @@ fn feedsmith_unprivileged(dir: &Path, args: &[&str]) -> Run {
         Command::new(env!("CARGO_BIN_EXE_feedsmith"))
     };
     command.current_dir(dir).args(args);
-    run(command)
+    run_command(command)
 }
 
 fn chmod(path: &Path, mode: u32) {

@@ -38,14 +38,7 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
             return taxonomy;
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return taxonomy,
-        Err(e) => {
-            out.push(Diagnostic::error(
-                TOPICS_DIR,
-                format!("cannot read taxonomy folder: {e}"),
-            ));
-            taxonomy.unreadable.push(format!("{TOPICS_DIR}/"));
-            return taxonomy;
-        }
+        Err(e) => return unreadable_folder(taxonomy, &e, out),
     }
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
@@ -57,14 +50,7 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
             ));
             return taxonomy;
         }
-        Err(e) => {
-            out.push(Diagnostic::error(
-                TOPICS_DIR,
-                format!("cannot read taxonomy folder: {e}"),
-            ));
-            taxonomy.unreadable.push(format!("{TOPICS_DIR}/"));
-            return taxonomy;
-        }
+        Err(e) => return unreadable_folder(taxonomy, &e, out),
     };
     let mut files: Vec<String> = entries
         .filter_map(|e| e.ok())
@@ -97,6 +83,20 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
         taxonomy.topics.extend(parse(&bytes, &shown, stem, out));
     }
+    taxonomy
+}
+
+/// The taxonomy so far, with the folder itself unreadable: an error.
+fn unreadable_folder(
+    mut taxonomy: Taxonomy,
+    e: &std::io::Error,
+    out: &mut Vec<Diagnostic>,
+) -> Taxonomy {
+    out.push(Diagnostic::error(
+        TOPICS_DIR,
+        format!("cannot read taxonomy folder: {e}"),
+    ));
+    taxonomy.unreadable.push(format!("{TOPICS_DIR}/"));
     taxonomy
 }
 

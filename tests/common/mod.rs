@@ -34,6 +34,11 @@ pub fn feedsmith_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         command.env(k, v);
     }
+    run_command(command)
+}
+
+/// Run a prepared command (the binary under another user, say) to its end.
+pub fn run_command(mut command: Command) -> Run {
     let Output {
         status,
         stdout,

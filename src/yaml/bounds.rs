@@ -110,47 +110,41 @@ impl Secrets {
     pub fn record(&mut self, node: &Node) {
         // The key under which it sits, and the value.
         self.values += 1 + count_values(node);
-        let mut stack = vec![node];
-        while let Some(node) = stack.pop() {
-            match node {
-                Node::Seq(items) => stack.extend(items),
-                Node::Map(entries) => {
-                    for (key, value) in entries {
-                        self.hashes.insert(key_hash(key));
-                        stack.push(value);
-                    }
-                }
-                scalar => self.hashes.extend(scalar_hash(scalar)),
-            }
-        }
+        for_each_hash(node, |h| {
+            self.hashes.insert(h);
+            false
+        });
     }
 
     /// Whether `node` holds a scalar (or key) equal to a recorded one.
     pub fn appear_in(&self, node: &Node) -> bool {
-        if self.hashes.is_empty() {
-            return false;
-        }
-        let mut stack = vec![node];
-        while let Some(node) = stack.pop() {
-            match node {
-                Node::Seq(items) => stack.extend(items),
-                Node::Map(entries) => {
-                    for (key, value) in entries {
-                        if self.hashes.contains(&key_hash(key)) {
-                            return true;
-                        }
-                        stack.push(value);
-                    }
-                }
-                scalar => {
-                    if scalar_hash(scalar).is_some_and(|h| self.hashes.contains(&h)) {
+        !self.hashes.is_empty() && for_each_hash(node, |h| self.hashes.contains(&h))
+    }
+}
+
+/// Call `f` with the hash of every scalar and mapping key in `node`, until
+/// it returns true; whether it did.
+fn for_each_hash(node: &Node, mut f: impl FnMut(u64) -> bool) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Seq(items) => stack.extend(items),
+            Node::Map(entries) => {
+                for (key, value) in entries {
+                    if f(key_hash(key)) {
                         return true;
                     }
+                    stack.push(value);
+                }
+            }
+            scalar => {
+                if scalar_hash(scalar).is_some_and(&mut f) {
+                    return true;
                 }
             }
         }
-        false
     }
+    false
 }
 
 /// Number of values in `node`, itself included, counting each mapping key.

@@ -86,6 +86,7 @@ pub enum SortConfig {
 pub enum PerConfig {
     Topic,
     Type,
+    Provider,
 }
 
 /// What the definitions need from the rest of the config.
@@ -192,6 +193,7 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
         per: config.per.map(|per| match per {
             PerConfig::Topic => Per::Topic,
             PerConfig::Type => Per::Type,
+            PerConfig::Provider => Per::Provider,
         }),
         image: resolve(config.image, "image")?,
         link: resolve(config.link, "link")?,

@@ -132,14 +132,24 @@ pub fn prepare(
     })
 }
 
-/// Render every file of the run.
+/// Render every file of the run, and the redirect map for feeds that moved.
 pub fn render(prepared: &Prepared, settings: &Settings) -> Rendered {
-    render::site(
-        &prepared.selection.feeds,
+    let feeds = &prepared.selection.feeds;
+    let mut rendered = render::site(
+        feeds,
         &prepared.loaded.articles,
         &prepared.selection.topics,
         &settings.render,
-    )
+    );
+    let base_path = settings.base_url().map_or("/", |u| u.path());
+    if let Some(bytes) = render::redirect_map(feeds, base_path) {
+        rendered.files.push(render::RenderedFile {
+            path: render::REDIRECTS_FILE.to_owned(),
+            bytes,
+            entries: None,
+        });
+    }
+    rendered
 }
 
 /// `<name>.gz` next to every file, for nginx `gzip_static` and `serve`:
@@ -149,6 +159,8 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
     use std::io::Write;
     files
         .iter()
+        // Dot files (the redirect map) are never served.
+        .filter(|file| !file.path.rsplit('/').next().unwrap_or("").starts_with('.'))
         .map(|file| {
             let mut encoder = flate2::GzBuilder::new()
                 .mtime(0)
@@ -163,17 +175,28 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
         .collect()
 }
 
-/// Whether the overall feeds already in `out_dir` have entries: the guard
-/// against replacing good feeds with empty ones (empty or unmounted content
-/// folder, every file broken).
+/// Whether any feed already in `out_dir` (as its manifest lists them) has
+/// entries: the guard against replacing good feeds with empty ones (empty
+/// or unmounted content folder, every file broken).
 pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
-    let holds = |format: Format, tag: &str| {
-        crate::load::read::read_own_file(&out_dir.join(format.file_name()), 1 << 30)
+    let Ok(manifest) = write::Manifest::read(out_dir) else {
+        return false;
+    };
+    manifest.files.iter().any(|path| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let Some(format) = Format::of_file_name(name) else {
+            return false;
+        };
+        let marker: &[u8] = match format {
+            Format::Rss => b"<item>",
+            Format::Atom => b"<entry>",
+            Format::Json => b"\"id\":",
+        };
+        crate::load::read::read_own_file(&out_dir.join(path), 1 << 30)
             .ok()
             .flatten()
-            .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(tag))
-    };
-    holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
+            .is_some_and(|bytes| bytes.windows(marker.len()).any(|w| w == marker))
+    })
 }
 
 /// How `build` runs, besides the settings.

@@ -2,6 +2,7 @@
 //! drafts, future and low-quality articles, merge duplicates, order newest
 //! first, group by topic, apply the per-feed limit.
 
+mod link_key;
 mod slug;
 mod topics;
 
@@ -126,8 +127,9 @@ pub fn select(
     }
 }
 
-/// One entry per link: the earliest-published copy wins, ties to the
-/// smallest path. Returns the kept indices (in input order) and a warning
+/// One entry per story (links equal once tracking parameters, fragment
+/// and default port are set aside: [`link_key::dedupe_key`]): the
+/// earliest-published copy wins, ties to the smallest path. Returns the kept indices (in input order) and a warning
 /// for every other copy.
 fn dedupe(
     articles: &[Article],
@@ -135,12 +137,12 @@ fn dedupe(
     left_out: &mut Vec<(String, String)>,
 ) -> (Vec<usize>, Vec<Diagnostic>) {
     // Fx, not SipHash: the keys are the site's own links, not an attacker's.
-    let mut winner: FxHashMap<&str, usize> =
+    let mut winner: FxHashMap<std::borrow::Cow<str>, usize> =
         FxHashMap::with_capacity_and_hasher(passed.len(), Default::default());
     for &index in passed {
         let article = &articles[index];
         winner
-            .entry(article.link.as_str())
+            .entry(link_key::dedupe_key(&article.link))
             .and_modify(|best| {
                 let current = &articles[*best];
                 if (article.published, &article.path) < (current.published, &current.path) {
@@ -153,17 +155,22 @@ fn dedupe(
     let mut diagnostics = Vec::new();
     for &index in passed {
         let article = &articles[index];
-        let best = winner[article.link.as_str()];
+        let best = winner[&*link_key::dedupe_key(&article.link)];
         if best == index {
             kept.push(index);
         } else {
-            let kept_path = &articles[best].path;
+            let (kept_path, kept_link) = (&articles[best].path, &articles[best].link);
+            let same = if *kept_link == article.link {
+                format!("same link {kept_link}")
+            } else {
+                format!(
+                    "same story as {kept_link}: {} differs only in tracking parameters, fragment or port",
+                    article.link
+                )
+            };
             diagnostics.push(Diagnostic::warning(
                 &article.path,
-                format!(
-                    "duplicate of {kept_path} (same link {}); left out",
-                    article.link
-                ),
+                format!("duplicate of {kept_path} ({same}); left out"),
             ));
             left_out.push((article.path.clone(), format!("duplicate of {kept_path}")));
         }

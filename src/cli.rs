@@ -378,9 +378,9 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         let gz = pipeline::precompressed(&files);
         files.extend(gz);
     }
-    if prepared.selection.overall.is_empty()
+    if files.iter().all(|f| f.entries.is_none_or(|n| n == 0))
         && !args.allow_empty
-        && pipeline::existing_feeds_have_entries(&args.out)
+        && write::feeds_had_entries(&args.out)
     {
         return fatal(format!(
             "error: this run would replace the feeds in {} that have entries with empty ones (empty or unmounted content folder? every article broken?); nothing was changed. Pass --allow-empty if that is what you want",

@@ -251,7 +251,11 @@ pub fn render_all(
             if let Some(bytes) =
                 guarded(&path, &mut errors, || render::render(format, meta, entries))
             {
-                files.push(OutputFile { path, bytes });
+                files.push(OutputFile {
+                    path,
+                    bytes,
+                    entries: Some(entries.len()),
+                });
             }
         }
     }
@@ -271,6 +275,7 @@ pub fn render_all(
         files.push(OutputFile {
             path: OPML_FILE.to_owned(),
             bytes,
+            entries: None,
         });
     }
     if let Some(bytes) = guarded(INDEX_FILE, &mut errors, || {
@@ -279,6 +284,7 @@ pub fn render_all(
         files.push(OutputFile {
             path: INDEX_FILE.to_owned(),
             bytes,
+            entries: None,
         });
     }
     if errors.is_empty() {
@@ -312,6 +318,7 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
             OutputFile {
                 path: format!("{}.gz", file.path),
                 bytes: encoder.finish().unwrap_or_default(),
+                entries: None,
             }
         })
         .collect()

@@ -75,7 +75,7 @@ fn site() -> tempfile::TempDir {
 #[test]
 fn a_story_under_several_links_is_one_entry_with_the_kept_copys_link() {
     let dir = site();
-    let run = feedsmith(dir.path(), &["build", "--now", NOW]);
+    let run = feedsmith(dir.path(), &["build", "--now", NOW, "--report", "json"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     let out = dir.path().join("feeds");
     for file in [
@@ -123,14 +123,8 @@ fn a_story_under_several_links_is_one_entry_with_the_kept_copys_link() {
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr
-            .lines()
-            .last()
-            .is_some_and(|l| l.contains("3 duplicates")),
-        "{}",
-        run.stderr
-    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["counts"]["duplicates"], 3, "{}", run.stdout);
 
     // A rerun gives the same bytes.
     let before = snapshot(&out);

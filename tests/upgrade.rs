@@ -73,16 +73,15 @@ fn an_older_out_folder_is_taken_over_silently() {
         let out = dir.path().join("out");
         let old_cache = std::fs::read(out.join(".feedsmith-cache")).unwrap();
 
-        let run = build(dir.path(), gz, &[]);
+        let run = build(dir.path(), gz, &["--report", "json"]);
         assert_eq!(run.status, 0, "{case}: {}", run.stderr);
         let lines: Vec<&str> = run.stderr.lines().collect();
         assert_eq!(lines.len(), 1, "{case}: only the summary:\n{}", run.stderr);
-        assert!(
-            lines[0].starts_with("feedsmith: 5 articles read, 5 in feeds;"),
-            "{case}: {}",
-            lines[0]
-        );
-        assert!(lines[0].ends_with(", 0 removed"), "{case}: {}", lines[0]);
+        assert!(lines[0].starts_with("feedsmith: "), "{case}: {}", lines[0]);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["problems"], serde_json::json!([]), "{case}");
+        assert_eq!(report["counts"]["articles_read"], 5, "{case}");
+        assert_eq!(report["counts"]["removed"], 0, "{case}");
 
         // The manifest is migrated: version 2, every feed with its entries.
         let m = manifest(&out);
@@ -175,13 +174,14 @@ fn files_an_older_version_wrote_and_this_run_does_not_are_pruned() {
         let out = dir.path().join("out");
         // The old version wrote topics/video/ for these two articles.
         std::fs::remove_dir_all(dir.path().join("content/videos")).unwrap();
-        let run = build(dir.path(), gz, &[]);
+        let run = build(dir.path(), gz, &["--report", "json"]);
         assert_eq!(run.status, 0, "{case}: {}", run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         let removed = if gz { 6 } else { 3 };
-        assert!(
-            run.stderr.ends_with(&format!(", {removed} removed\n")),
+        assert_eq!(
+            report["counts"]["removed"], removed,
             "{case}: {}",
-            run.stderr
+            run.stdout
         );
         assert!(!out.join("topics/video").exists(), "{case}");
         let m = manifest(&out);

@@ -129,8 +129,8 @@ pub fn select(
 
 /// One entry per story (links equal once tracking parameters, fragment
 /// and default port are set aside: [`link_key::dedupe_key`]): the
-/// earliest-published copy wins, ties to the smallest path. Returns the kept indices (in input order) and a warning
-/// for every other copy.
+/// earliest-published copy wins, ties to the smallest path. Returns the
+/// kept indices (in input order) and a warning for every other copy.
 fn dedupe(
     articles: &[Article],
     passed: &[usize],

@@ -5,7 +5,6 @@
 use crate::config::Settings;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, LoadOptions, Loaded};
-use crate::model::Format;
 use crate::render::{self, Rendered};
 use crate::select::{self, Selection};
 use crate::write::{self, OutputFile};
@@ -170,33 +169,10 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
             OutputFile {
                 path: format!("{}.gz", file.path),
                 bytes: encoder.finish().unwrap_or_default(),
+                entries: None,
             }
         })
         .collect()
-}
-
-/// Whether any feed already in `out_dir` (as its manifest lists them) has
-/// entries: the guard against replacing good feeds with empty ones (empty
-/// or unmounted content folder, every file broken).
-pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
-    let Ok(manifest) = write::Manifest::read(out_dir) else {
-        return false;
-    };
-    manifest.files.iter().any(|path| {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let Some(format) = Format::of_file_name(name) else {
-            return false;
-        };
-        let marker: &[u8] = match format {
-            Format::Rss => b"<item>",
-            Format::Atom => b"<entry>",
-            Format::Json => b"\"id\":",
-        };
-        crate::load::read::read_own_file(&out_dir.join(path), 1 << 30)
-            .ok()
-            .flatten()
-            .is_some_and(|bytes| bytes.windows(marker.len()).any(|w| w == marker))
-    })
 }
 
 /// How `build` runs, besides the settings.
@@ -308,6 +284,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         .map(|f| OutputFile {
             path: f.path,
             bytes: f.bytes,
+            entries: f.entries,
         })
         .collect();
     if options.precompress {
@@ -315,7 +292,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         files.extend(gz);
     }
     let every_feed_empty = rendered.entries.iter().all(Vec::is_empty);
-    if every_feed_empty && !options.allow_empty && existing_feeds_have_entries(out) {
+    if every_feed_empty && !options.allow_empty && write::feeds_had_entries(out) {
         return Run::stopped(
             Some(prepared),
             format!(

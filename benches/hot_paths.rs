@@ -2,12 +2,10 @@
 //! and rendering one feed of 50 entries in each format.
 //! `cargo bench --bench hot_paths`
 
-use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use feedsmith::config::ContentMode;
 use feedsmith::model::{Article, Details, Image, Provider};
-use feedsmith::render::{self, Entry, FeedMeta, Format};
-use feedsmith::select::Topic;
+use feedsmith::render::{self, Entry, Format};
+use feedsmith::testing;
 use std::hint::black_box;
 
 const ARTICLE: &str = r#"---
@@ -56,74 +54,49 @@ fn parse(c: &mut Criterion) {
 
 fn entries() -> Vec<Article> {
     (0..50)
-        .map(|i| Article {
-            path: format!("{i}.md"),
-            title: format!("Article number {i} about AI & healthcare"),
-            link: format!("https://news.example.com/{i}?a=1&b=2"),
-            published: DateTime::parse_from_rfc3339("2022-01-03T22:24:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-            updated: None,
-            kind: "article".into(),
-            quality: Some(58),
-            heat: Some(68),
-            draft: false,
-            topics: vec!["AI".into(), "Machine Learning".into()],
-            details: Some(Box::new(Details {
+        .map(|i| {
+            let mut article = testing::article(
+                &format!("{i}.md"),
+                &format!("https://news.example.com/{i}?a=1&b=2"),
+                testing::new_year(),
+            );
+            article.title = format!("Article number {i} about AI & healthcare");
+            article.quality = Some(58);
+            article.heat = Some(68);
+            article.topics = vec!["AI".into(), "Machine Learning".into()];
+            article.provider = Some(Provider {
+                name: "Example News".into(),
+                url: Some("https://news.example.com/".into()),
+            });
+            article.details = Some(Box::new(Details {
                 summary: Some(
                     "In 2021 companies using AI in Healthcare made significant progress. A look back."
                         .into(),
                 ),
-                provider: Some(Provider {
-                    name: "Example News".into(),
-                    url: Some("https://news.example.com/".into()),
-                }),
                 image: Some(Image {
                     url: format!("https://cdn.example.com/{i}.jpg"),
                     width: Some(1280),
                     height: Some(720),
                 }),
                 ..Details::default()
-            })),
+            }));
+            article
         })
         .collect()
 }
 
 fn render_feeds(c: &mut Criterion) {
     let articles = entries();
-    let topic = Topic {
-        slug: "ai".into(),
-        name: "AI".into(),
-        description: None,
-        image: None,
-        parent: None,
-        entries: (0..50).collect(),
-        article_count: 50,
-    };
+    let topic = testing::topic("AI");
     let entries: Vec<Entry> = articles
         .iter()
         .map(|a| Entry {
             article: a,
             topics: vec![&topic],
+            full: false,
         })
         .collect();
-    let meta = FeedMeta {
-        title: "Bench".into(),
-        description: "Bench feed".into(),
-        site_link: "https://site.example.org/",
-        rss_url: "https://site.example.org/feeds/rss.xml".into(),
-        atom_url: "https://site.example.org/feeds/atom.xml".into(),
-        json_url: "https://site.example.org/feeds/feed.json".into(),
-        hub: None,
-        language: "en",
-        author: None,
-        site_title: "Bench",
-        icon: None,
-        logo: None,
-        image: None,
-        content: ContentMode::Summary,
-        site_url: None,
-    };
+    let meta = testing::feed_meta();
     for format in Format::ALL {
         c.bench_function(&format!("render a 50-entry {} feed", format.label()), |b| {
             b.iter(|| render::render(format, black_box(&meta), black_box(&entries)))

@@ -3,8 +3,9 @@
 
 use crate::config::{self, Overrides, Settings};
 use crate::pipeline::{self, Prepared};
-use crate::render::{self, Format};
-use crate::{load, report, write};
+use crate::render;
+use crate::select::FeedKind;
+use crate::{load, report};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -30,28 +31,16 @@ macro_rules! exit_table {
     };
 }
 
-/// Exit status: no errors.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: some article files had errors and were skipped (or some
-/// folder or file could not be read); everything else was written.
-pub const EXIT_ARTICLE_ERRORS: u8 = 1;
-/// Exit status: nothing could be done and nothing was written.
-pub const EXIT_FATAL: u8 = 2;
-/// Exit status: some files were written, then the run failed.
-pub const EXIT_PARTIAL: u8 = 3;
+pub use crate::pipeline::{EXIT_ARTICLE_ERRORS, EXIT_FATAL, EXIT_OK, EXIT_PARTIAL};
 
 /// Why `build` (and so `check`) refuses a config without a base URL.
 const NO_BASE_URL: &str = "error: no base URL: feeds need absolute self links. Set `base_url: https://example.com/feeds/` in feedsmith.yaml or pass --base-url";
-
-/// Test-only: milliseconds `build` waits between loading and writing, so
-/// that tests can overlap two runs deterministically. Not for production.
-const TEST_DELAY_ENV: &str = "FEEDSMITH_TEST_DELAY_AFTER_LOAD_MS";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "feedsmith",
     version,
-    about = "Builds RSS 2.0 and Atom 1.0 feeds, overall and per topic, from a folder of front-matter articles",
+    about = "Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds (overall, per topic and any the config describes), an OPML list and pages to read them, from a folder of front-matter articles",
     after_help = exit_table!()
 )]
 pub struct Cli {
@@ -76,6 +65,11 @@ pub enum Command {
         after_help = concat!("Example:\n  feedsmith topics --base-url https://example.com/feeds/\n  feedsmith topics --html   # <link rel=\"alternate\"> tags to paste into a site's pages\n\n", exit_table!())
     )]
     Topics(TopicsArgs),
+    /// List every feed: folder, title, articles matched, entries held, newest date, feed URLs.
+    #[command(
+        after_help = concat!("Example:\n  feedsmith feeds --base-url https://example.com/feeds/\n\nEntries are what each feed holds after `limit` and `max_bytes`; matched counts every article that meets its filter.\n\n", exit_table!())
+    )]
+    Feeds(InputArgs),
     /// Serve the out folder over HTTP (loopback unless told otherwise).
     #[command(
         after_help = concat!("Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds\n\n", exit_table!())
@@ -177,6 +171,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build(args, Exit::Next),
         Command::Check(args) => check(args),
         Command::Topics(args) => topics(args),
+        Command::Feeds(args) => feeds(args),
         Command::Serve(args) => serve(args),
     };
     ExitCode::from(status)
@@ -202,20 +197,21 @@ fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
     Settings::new(file, overrides, Utc::now())
 }
 
-/// Load and select, printing every problem; `Err` holds the exit status.
-fn prepare(
-    args: &InputArgs,
-    settings: &Settings,
-    out_dir: Option<&std::path::Path>,
-    show_progress: bool,
-    cache: Option<Vec<u8>>,
-) -> Result<Prepared, u8> {
+/// Load and select (no cache, no out folder), printing every problem;
+/// `Err` holds the exit status.
+fn prepare(args: &InputArgs, settings: &Settings) -> Result<Prepared, u8> {
     let bar = ProgressBar {
-        enabled: show_progress && !args.quiet,
+        enabled: false,
         bar: OnceLock::new(),
     };
-    let prepared = pipeline::prepare(&args.content, out_dir, settings, &bar, cache)
+    let prepared = pipeline::prepare(&args.content, None, settings, &bar, None)
         .map_err(|e| fatal(format!("error: {e}")))?;
+    print_problems(args, &prepared);
+    Ok(prepared)
+}
+
+/// Every diagnostic, and with `--verbose` every file passed over or left out.
+fn print_problems(args: &InputArgs, prepared: &Prepared) {
     for diagnostic in &prepared.diagnostics {
         say!(std::io::stderr(), "{diagnostic}");
     }
@@ -229,22 +225,13 @@ fn prepare(
             say!(std::io::stderr(), "{}: left out: {why}", shown(path));
         }
     }
-    Ok(prepared)
 }
 
 /// Settings, then load and select.
 fn settings_and_prepare(args: &InputArgs) -> Result<(Settings, Prepared), u8> {
     let settings = settings(args).map_err(fatal)?;
-    let prepared = prepare(args, &settings, None, false, None)?;
+    let prepared = prepare(args, &settings)?;
     Ok((settings, prepared))
-}
-
-fn status_of(prepared: &Prepared) -> u8 {
-    if prepared.loaded.error_files > 0 || prepared.has_unreadable() {
-        EXIT_ARTICLE_ERRORS
-    } else {
-        EXIT_OK
-    }
 }
 
 fn summary(prepared: &Prepared) -> String {
@@ -270,183 +257,39 @@ enum Exit {
     Later,
 }
 
-/// `path` made absolute and free of `.`, `..` and symbolic links as far as
-/// it exists; the part that does not exist yet is appended as written.
-fn resolved(path: &std::path::Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(path).ok()?;
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    loop {
-        match existing.canonicalize() {
-            Ok(real) => {
-                let mut real = real;
-                for part in rest.iter().rev() {
-                    real.push(part);
-                }
-                return Some(real);
-            }
-            Err(_) => {
-                rest.push(existing.file_name()?.to_owned());
-                existing = existing.parent()?;
-            }
-        }
-    }
-}
-
-/// An out folder that is the content folder or contains it would publish
-/// the raw articles (`serve` would expose them, `secured` values and all):
-/// refused by `build` and `serve`. One inside the content folder is fine;
-/// the walk leaves it out.
-fn out_folder_problem(
-    content: &std::path::Path,
-    out: &std::path::Path,
-    outcome: &str,
-) -> Option<String> {
-    let content = content.canonicalize().ok()?;
-    let out_real = resolved(out)?;
-    content.starts_with(&out_real).then(|| {
-        format!(
-            "error: the out folder {} is the content folder {} or contains it: its articles would be published; {outcome}. Choose another --out",
-            out.display(),
-            content.display()
-        )
-    })
-}
-
 fn build(args: &BuildArgs, exit: Exit) -> u8 {
     crate::trace("start");
     let settings = match settings(&args.input) {
         Ok(settings) => settings,
         Err(e) => return fatal(e),
     };
-    if settings.base_url.is_none() {
+    if settings.base_url().is_none() {
         return fatal(NO_BASE_URL);
     }
-    if let Err(e) = args.input.content.canonicalize() {
-        // Before the lock: a missing content folder leaves no trace.
-        return fatal(format!(
-            "error: cannot read content folder {}: {e}",
-            args.input.content.display()
-        ));
-    }
-    if let Some(problem) = out_folder_problem(&args.input.content, &args.out, "nothing was written")
-    {
-        return fatal(problem);
-    }
-    // The out folder is ours alone from before loading until the end, so a
-    // run that started earlier never overwrites the output of one that
-    // finished later. A dry run writes nothing and takes no lock.
-    let _lock = if args.dry_run {
-        None
-    } else {
-        match write::OutLock::acquire(&args.out, Duration::from_secs(args.lock_timeout)) {
-            Ok(lock) => Some(lock),
-            Err(e) => return fatal(format!("error: {e}")),
-        }
+    let bar = ProgressBar {
+        enabled: !args.input.quiet,
+        bar: OnceLock::new(),
     };
-    let prepared = {
-        // An unreadable or missing cache just means a full parse; one that
-        // is a link, a FIFO or a device is not read at all.
-        let cache = load::read::read_own_file(&args.out.join(pipeline::CACHE_FILE), 1 << 34)
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        prepare(&args.input, &settings, Some(&args.out), true, Some(cache))
+    let options = pipeline::BuildOptions {
+        content_dir: &args.input.content,
+        out_dir: &args.out,
+        dry_run: args.dry_run,
+        lock_timeout: Duration::from_secs(args.lock_timeout),
+        allow_empty: args.allow_empty,
+        precompress: args.precompress,
+        progress: &bar,
     };
-    let mut prepared = match prepared {
-        Ok(ok) => ok,
-        Err(status) => return status,
+    let run = pipeline::build(&settings, &options);
+    if let Some(prepared) = &run.prepared {
+        print_problems(&args.input, prepared);
+    }
+    for message in &run.messages {
+        say!(std::io::stderr(), "{message}");
+    }
+    let (Some(prepared), Some(plan)) = (&run.prepared, &run.plan) else {
+        return run.status;
     };
-    crate::trace("prepared");
-    if let Some(ms) = std::env::var(TEST_DELAY_ENV)
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(Duration::from_millis(ms));
-    }
-    let mut files = match pipeline::render_all(&prepared, &settings) {
-        Ok(files) => files,
-        Err(errors) => {
-            for e in &errors {
-                say!(std::io::stderr(), "{e}");
-            }
-            return fatal("error: some files could not be rendered; nothing was written");
-        }
-    };
-    crate::trace("rendered");
-    if args.precompress {
-        let gz = pipeline::precompressed(&files);
-        files.extend(gz);
-    }
-    if prepared.selection.overall.is_empty()
-        && !args.allow_empty
-        && pipeline::existing_feeds_have_entries(&args.out)
-    {
-        return fatal(format!(
-            "error: this run would replace the feeds in {} that have entries with empty ones (empty or unmounted content folder? every article broken?); nothing was changed. Pass --allow-empty if that is what you want",
-            args.out.display()
-        ));
-    }
-    let held = prepared.held_files();
-    let hold = if prepared.loaded.hold_all {
-        say!(
-            std::io::stderr(),
-            "error: {} could not be read and the cache has nothing for it: every existing file in {} is left as it is and nothing is removed",
-            prepared.loaded.unreadable.join(", "),
-            args.out.display()
-        );
-        write::Hold::Everything
-    } else if held.is_empty() {
-        write::Hold::Nothing
-    } else {
-        write::Hold::Files(&held)
-    };
-    let plan = match write::plan(&args.out, &files, hold) {
-        Ok(plan) => plan,
-        Err(e) => return fatal(e),
-    };
-    for (path, why) in &plan.forgotten {
-        say!(
-            std::io::stderr(),
-            "{}: warning: not removed and no longer listed as feedsmith's: {why}",
-            args.out.join(path).display()
-        );
-    }
-    let mut applied = None;
-    if args.dry_run {
-        for (verb, paths) in [
-            ("write", &plan.write),
-            ("leave unchanged", &plan.unchanged),
-            ("keep as it is", &plan.kept),
-            ("remove", &plan.remove),
-        ] {
-            for path in paths {
-                say!(
-                    std::io::stderr(),
-                    "would {verb}: {}",
-                    args.out.join(path).display()
-                );
-            }
-        }
-    } else {
-        match write::apply(&args.out, &files, &plan) {
-            Ok(done) => applied = Some(done),
-            Err(failure) => return partial_failure(args, &prepared, &plan, files.len(), failure),
-        }
-        if let Some(cache) = prepared.loaded.cache.take() {
-            let path = args.out.join(pipeline::CACHE_FILE);
-            if let Err(e) = write::write_atomic_unsynced(&path, &cache) {
-                say!(
-                    std::io::stderr(),
-                    "{}: warning: cannot write the cache: {e}",
-                    path.display()
-                );
-            }
-        }
-    }
-    crate::trace("written");
-    let status = status_of(&prepared);
-    if !args.input.quiet {
+    if !args.input.quiet && run.status != EXIT_PARTIAL {
         let would = if args.dry_run { "would be " } else { "" };
         let kept = if plan.kept.is_empty() {
             String::new()
@@ -456,8 +299,8 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         say!(
             std::io::stderr(),
             "feedsmith: {}; {} files: {} {would}written, {} unchanged, {} {would}removed{kept}",
-            summary(&prepared),
-            files.len(),
+            summary(prepared),
+            run.files,
             plan.write.len(),
             plan.unchanged.len(),
             plan.remove.len()
@@ -467,109 +310,55 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         say!(
             std::io::stdout(),
             "{}",
-            report::json(&prepared, &plan, applied.as_ref(), files.len(), status)
+            report::json(prepared, plan, run.applied.as_ref(), run.files, run.status)
         );
     }
     crate::trace("reported");
+    let status = run.status;
     if exit == Exit::Next {
         // Freeing every article one by one would only delay the exit; the
         // system takes the memory back at once.
-        std::mem::forget(prepared);
-    }
-    status
-}
-
-/// Writing failed part-way: exit 3 when something in the out folder had
-/// already changed, naming every file written and not written; else 2.
-fn partial_failure(
-    args: &BuildArgs,
-    prepared: &Prepared,
-    plan: &write::Plan,
-    feeds: usize,
-    failure: write::ApplyError,
-) -> u8 {
-    say!(std::io::stderr(), "{}", failure.error);
-    let status = if failure.changed_something() {
-        EXIT_PARTIAL
-    } else {
-        EXIT_FATAL
-    };
-    let applied: &write::Applied = &failure.applied;
-    if status == EXIT_PARTIAL {
-        for path in &applied.written {
-            say!(
-                std::io::stderr(),
-                "written: {}",
-                args.out.join(path).display()
-            );
-        }
-        for path in &applied.removed {
-            say!(
-                std::io::stderr(),
-                "removed: {}",
-                args.out.join(path).display()
-            );
-        }
-        for path in applied
-            .cleared
-            .iter()
-            .filter(|p| !applied.written.contains(p))
-        {
-            say!(
-                std::io::stderr(),
-                "removed ahead of its rewrite: {}",
-                args.out.join(path).display()
-            );
-        }
-    }
-    for path in &applied.not_done {
-        say!(
-            std::io::stderr(),
-            "not written: {}",
-            args.out.join(path).display()
-        );
-    }
-    say!(
-        std::io::stderr(),
-        "feedsmith: the run failed after {} files were written and {} removed; {} files not written or removed",
-        applied.written.len(),
-        applied.removed.len(),
-        applied.not_done.len()
-    );
-    if let Some(ReportFormat::Json) = args.report {
-        say!(
-            std::io::stdout(),
-            "{}",
-            report::json(prepared, plan, Some(applied), feeds, status)
-        );
+        std::mem::forget(run);
     }
     status
 }
 
 fn check(args: &InputArgs) -> u8 {
-    let (settings, prepared) = match settings_and_prepare(args) {
+    let (settings, mut prepared) = match settings_and_prepare(args) {
         Ok(ok) => ok,
         Err(status) => return status,
     };
     // Render too, into memory: whatever `build` would refuse is found here.
-    let mut status = match pipeline::render_all(&prepared, &settings) {
-        Ok(_) => status_of(&prepared),
-        Err(errors) => {
-            for e in &errors {
-                say!(std::io::stderr(), "{e}");
-            }
-            EXIT_FATAL
+    let rendered = pipeline::render(&prepared, &settings);
+    for warning in &rendered.warnings {
+        say!(std::io::stderr(), "{warning}");
+    }
+    prepared
+        .diagnostics
+        .extend(rendered.warnings.iter().cloned());
+    let mut status = if rendered.errors.is_empty() {
+        prepared.status()
+    } else {
+        for e in &rendered.errors {
+            say!(std::io::stderr(), "{e}");
         }
+        EXIT_FATAL
     };
-    if settings.base_url.is_none() {
+    if settings.base_url().is_none() {
         say!(std::io::stderr(), "{NO_BASE_URL}");
         status = EXIT_FATAL;
     }
     if !args.quiet {
-        let feeds = (1 + prepared.selection.topics.len()) * Format::ALL.len();
+        let feeds = prepared.selection.feeds.len();
+        let files: usize = prepared
+            .selection
+            .feeds
+            .iter()
+            .map(|f| f.formats.len())
+            .sum();
         say!(
             std::io::stderr(),
-            "feedsmith: {}; {feeds} feeds would be written, with the index page and OPML list",
+            "feedsmith: {}; {feeds} feeds ({files} feed files) would be written, with the pages and the OPML list",
             summary(&prepared)
         );
     }
@@ -581,36 +370,87 @@ fn topics(args: &TopicsArgs) -> u8 {
         Ok(ok) => ok,
         Err(status) => return status,
     };
-    let summaries = pipeline::feed_summaries(&prepared, &settings);
+    let feeds = &prepared.selection.feeds;
+    let kept: Vec<&[usize]> = feeds.iter().map(|f| f.entries.as_slice()).collect();
+    let summaries = render::summaries(feeds, &kept, &prepared.loaded.articles, &settings.render);
+    let listed = summaries
+        .iter()
+        .filter(|s| matches!(s.feed.kind, FeedKind::Overall | FeedKind::Topic));
     if args.html {
-        for feed in &summaries {
+        for feed in listed {
             say!(
                 std::io::stdout(),
                 "{}",
-                render::autodiscovery_links(feed, &settings.title).trim_end()
+                render::autodiscovery_links(feed).trim_end()
             );
         }
-        return status_of(&prepared);
+        return prepared.status();
     }
     let mut rows = vec![["SLUG", "NAME", "ARTICLES", "NEWEST", "FEEDS"].map(str::to_owned)];
-    for feed in &summaries {
+    for feed in listed {
         rows.push([
-            feed.slug.unwrap_or("(all)").to_owned(),
-            feed.name.to_owned(),
-            feed.article_count.to_string(),
-            feed.newest.map_or_else(
-                || "-".to_owned(),
-                |a| a.published.format("%Y-%m-%d").to_string(),
-            ),
-            feed.urls.join(" "),
+            feed.feed.key.clone().unwrap_or_else(|| "(all)".to_owned()),
+            feed.feed.name.clone(),
+            feed.feed.matched.to_string(),
+            newest(feed),
+            urls(feed),
         ]);
     }
     print_table(&rows);
-    status_of(&prepared)
+    prepared.status()
 }
 
-fn print_table(rows: &[[String; 5]]) {
-    let mut widths = [0usize; 5];
+fn feeds(args: &InputArgs) -> u8 {
+    let (settings, prepared) = match settings_and_prepare(args) {
+        Ok(ok) => ok,
+        Err(status) => return status,
+    };
+    // Rendered, so that the entries are what `build` writes (after `max_bytes`).
+    let rendered = pipeline::render(&prepared, &settings);
+    for problem in rendered.warnings.iter().chain(&rendered.errors) {
+        say!(std::io::stderr(), "{problem}");
+    }
+    let feeds = &prepared.selection.feeds;
+    let kept: Vec<&[usize]> = rendered.entries.iter().map(Vec::as_slice).collect();
+    let summaries = render::summaries(feeds, &kept, &prepared.loaded.articles, &settings.render);
+    let mut rows =
+        vec![["FOLDER", "TITLE", "MATCHED", "ENTRIES", "NEWEST", "FEEDS"].map(str::to_owned)];
+    for feed in &summaries {
+        rows.push([
+            if feed.feed.dir.is_empty() {
+                "/".to_owned()
+            } else {
+                feed.feed.dir.clone()
+            },
+            feed.feed.title.clone(),
+            feed.feed.matched.to_string(),
+            feed.entries.to_string(),
+            newest(feed),
+            urls(feed),
+        ]);
+    }
+    print_table(&rows);
+    if rendered.errors.is_empty() {
+        prepared.status()
+    } else {
+        EXIT_FATAL
+    }
+}
+
+fn newest(feed: &render::FeedSummary) -> String {
+    feed.newest.map_or_else(
+        || "-".to_owned(),
+        |a| a.published.format("%Y-%m-%d").to_string(),
+    )
+}
+
+fn urls(feed: &render::FeedSummary) -> String {
+    let urls: Vec<&str> = feed.urls.iter().map(|(_, url)| url.as_str()).collect();
+    urls.join(" ")
+}
+
+fn print_table<const N: usize>(rows: &[[String; N]]) {
+    let mut widths = [0usize; N];
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -667,7 +507,7 @@ impl load::Progress for ProgressBar {
 
 fn serve(args: &ServeArgs) -> u8 {
     let (content, out) = (&args.build.input.content, &args.build.out);
-    if let Some(problem) = out_folder_problem(content, out, "not served") {
+    if let Some(problem) = pipeline::out_folder_problem(content, out, "not served") {
         return fatal(problem);
     }
     let watch = if args.watch {

@@ -1,8 +1,12 @@
-//! feedsmith builds RSS 2.0 and Atom 1.0 feeds, one overall and one per
-//! topic, from a folder of Markdown/HTML articles with YAML front matter.
+//! feedsmith builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds — one
+//! overall, one per topic, and any the config describes — with an OPML
+//! list and pages to read them, from a folder of Markdown/HTML articles
+//! with YAML front matter.
 //!
 //! The pipeline is the architecture, one module per stage, data flowing
-//! one way: [`load`] → [`select`] → [`render`] → [`write`].
+//! one way: [`load`] → [`select`] → [`render`] → [`write`], run by
+//! [`pipeline`]; [`config`] makes each stage's settings, [`cli`] parses
+//! and prints, [`serve`] serves what was written.
 
 pub mod cli;
 pub mod config;
@@ -15,6 +19,7 @@ pub mod render;
 pub mod report;
 pub mod select;
 pub mod serve;
+pub mod testing;
 pub mod text;
 mod trace;
 pub mod write;

@@ -25,6 +25,8 @@ pub struct Article {
     pub draft: bool,
     /// Topic names as written (cleaned, blank ones removed, no repeats).
     pub topics: Vec<String>,
+    /// Kept in the light form: feeds filter and group by it.
+    pub provider: Option<Provider>,
     /// What only a feed entry shows, behind one box: `None` in the light
     /// form that selection works on, so that form stays small.
     pub details: Option<Box<Details>>,
@@ -34,7 +36,6 @@ pub struct Article {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Details {
     pub summary: Option<String>,
-    pub provider: Option<Provider>,
     /// The lead image: the first usable one of `images`.
     pub image: Option<Image>,
     pub related: Vec<Related>,
@@ -45,25 +46,8 @@ pub struct Details {
 }
 
 impl Article {
-    /// A bare article for unit tests: only the required fields set.
-    #[cfg(test)]
-    pub fn bare(path: &str, link: &str, published: DateTime<Utc>) -> Article {
-        Article {
-            path: path.into(),
-            title: path.into(),
-            link: link.into(),
-            published,
-            updated: None,
-            kind: "article".into(),
-            quality: None,
-            heat: None,
-            draft: false,
-            topics: Vec::new(),
-            details: None,
-        }
-    }
-
-    /// Keep only what selection needs (link, dates, flags, topics, title):
+    /// Keep only what selection needs (link, dates, flags, topics, provider,
+    /// title):
     /// most articles never reach a feed, so the rest is read again, by
     /// `load::hydrate`, only for those that do.
     pub fn into_light(mut self) -> Article {
@@ -76,7 +60,7 @@ impl Article {
     }
 
     pub fn provider(&self) -> Option<&Provider> {
-        self.details.as_ref()?.provider.as_ref()
+        self.provider.as_ref()
     }
 
     pub fn image(&self) -> Option<&Image> {
@@ -146,6 +130,68 @@ pub struct TaxonomyTopic {
     pub keywords: Vec<String>,
 }
 
+/// The site's author, from the config: shown in every feed.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    pub name: String,
+    pub email: Option<String>,
+    pub uri: Option<String>,
+}
+
+/// What an entry carries: the excerpt only, or full HTML content too.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentMode {
+    #[default]
+    Summary,
+    Full,
+}
+
+/// Feed formats feedsmith writes, with their file names and media types:
+/// the one table every stage, `serve` and the cli read them from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Rss => "rss.xml",
+            Format::Atom => "atom.xml",
+            Format::Json => "feed.json",
+        }
+    }
+
+    /// The format whose file is called `name`, if any.
+    pub fn of_file_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.file_name() == name)
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS",
+            Format::Atom => "Atom",
+            Format::Json => "JSON Feed",
+        }
+    }
+}
+
 /// Instants as (seconds, nanoseconds) since the epoch in the cache: exact
 /// for every date chrono holds (leap seconds too), and far cheaper to
 /// decode than the RFC 3339 text chrono's own serde form is.
@@ -209,7 +255,7 @@ mod instant {
             ] {
                 let article = Article {
                     updated: Some(t),
-                    ..Article::bare("a.md", "https://x/a", t)
+                    ..crate::testing::article("a.md", "https://x/a", t)
                 };
                 let bytes = postcard::to_stdvec(&article).unwrap();
                 assert_eq!(

@@ -1,13 +1,34 @@
-//! Runs the stages in order: load → select → render → write.
+//! A run: load → select → render → write. [`build`] is the one function
+//! `build` and `serve --watch` call; `check`, `topics` and `feeds` stop
+//! after [`prepare`] (and [`render`]). Nothing here prints: the cli does.
 
-use crate::config::{ContentMode, Settings};
+use crate::config::Settings;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, LoadOptions, Loaded};
-use crate::render::{self, Entry, FeedMeta, FeedSummary, Format, SiteMeta};
-use crate::select::{self, SelectOptions, Selection, Topic};
-use crate::write::OutputFile;
-use std::collections::{BTreeSet, HashMap};
+use crate::model::Format;
+use crate::render::{self, Rendered};
+use crate::select::{self, Selection};
+use crate::write::{self, OutputFile};
+use std::collections::BTreeSet;
 use std::path::Path;
+use std::time::Duration;
+
+/// Exit status: no errors.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: some article files had errors and were skipped (or some
+/// folder or file could not be read); everything else was written.
+pub const EXIT_ARTICLE_ERRORS: u8 = 1;
+/// Exit status: nothing could be done and nothing was written.
+pub const EXIT_FATAL: u8 = 2;
+/// Exit status: some files were written, then the run failed.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// The incremental cache, in the out folder: never served, not a feed.
+pub const CACHE_FILE: &str = ".feedsmith-cache";
+
+/// Test-only: milliseconds `build` waits between loading and writing, so
+/// that tests can overlap two runs deterministically. Not for production.
+const TEST_DELAY_ENV: &str = "FEEDSMITH_TEST_DELAY_AFTER_LOAD_MS";
 
 /// The result of loading and selecting: everything but the output.
 pub struct Prepared {
@@ -32,25 +53,35 @@ impl Prepared {
         !self.loaded.unreadable.is_empty() || !self.unreadable_in_feeds.is_empty()
     }
 
-    /// The output files to leave as they are: the feeds (and their `.gz`
-    /// twins) holding an article that could not be read again.
+    /// 0, or 1 when articles had errors or something could not be read.
+    pub fn status(&self) -> u8 {
+        if self.loaded.error_files > 0 || self.has_unreadable() {
+            EXIT_ARTICLE_ERRORS
+        } else {
+            EXIT_OK
+        }
+    }
+
+    /// The output files to leave as they are: the files (and `.gz` twins)
+    /// of the feeds holding an article that could not be read again.
     pub fn held_files(&self) -> BTreeSet<String> {
         let mut held = BTreeSet::new();
-        let mut add = |slug: Option<&str>| {
-            for format in Format::ALL {
-                let path = feed_path(slug, format);
+        for feed in &self.selection.feeds {
+            if !feed
+                .entries
+                .iter()
+                .any(|i| self.unreadable_in_feeds.contains(i))
+            {
+                continue;
+            }
+            let paths = feed
+                .formats
+                .iter()
+                .map(|&f| feed.path(f))
+                .chain(std::iter::once(feed.page_path()));
+            for path in paths {
                 held.insert(format!("{path}.gz"));
                 held.insert(path);
-            }
-        };
-        for &i in &self.unreadable_in_feeds {
-            if self.selection.overall.contains(&i) {
-                add(None);
-            }
-            for topic in &self.selection.topics {
-                if topic.entries.contains(&i) {
-                    add(Some(&topic.slug));
-                }
             }
         }
         held
@@ -65,29 +96,12 @@ pub fn prepare(
     progress: &dyn load::Progress,
     cache: Option<Vec<u8>>,
 ) -> Result<Prepared, load::LoadError> {
-    let options = LoadOptions {
-        content_dir,
-        include: &settings.include,
-        exclude: &settings.exclude,
-        site_url: settings.site_url.as_ref(),
-        keep_body: settings.content == ContentMode::Full,
-        max_file_size: settings.max_file_size,
-        out_dir,
-        max_topics: settings.max_topics,
-        progress,
-    };
+    let options = LoadOptions::new(&settings.load, content_dir, out_dir, progress);
     let mut loaded = load::load(&options, cache)?;
     let mut taxonomy = settings.topics.clone();
     taxonomy.append(&mut loaded.taxonomy);
     loaded.taxonomy = taxonomy;
-    let select_options = SelectOptions {
-        now: settings.now,
-        drafts: settings.drafts,
-        future: settings.future,
-        min_quality: settings.min_quality,
-        limit: settings.limit,
-    };
-    let selection = select::select(&loaded.articles, &loaded.taxonomy, &select_options);
+    let selection = select::select(&loaded.articles, &loaded.taxonomy, &settings.select);
     crate::trace("selected");
     let hydrated = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
     // Files found unreadable only now are reported with the others.
@@ -118,183 +132,15 @@ pub fn prepare(
     })
 }
 
-/// Where a feed lives, relative to the out folder.
-pub fn feed_path(topic: Option<&str>, format: Format) -> String {
-    match topic {
-        None => format.file_name().to_owned(),
-        Some(slug) => format!("topics/{slug}/{}", format.file_name()),
-    }
+/// Render every file of the run.
+pub fn render(prepared: &Prepared, settings: &Settings) -> Rendered {
+    render::site(
+        &prepared.selection.feeds,
+        &prepared.loaded.articles,
+        &prepared.selection.topics,
+        &settings.render,
+    )
 }
-
-/// A feed's absolute URL, under the base URL (or relative without one).
-pub fn feed_url(settings: &Settings, topic: Option<&str>, format: Format) -> String {
-    let path = feed_path(topic, format);
-    match &settings.base_url {
-        Some(base) => base.join(&path).map_or(path, String::from),
-        None => path,
-    }
-}
-
-/// Run `render` for the output file `path`; a refusal or a panic becomes
-/// an error naming the file, never an abort of the run.
-fn guarded(
-    path: &str,
-    errors: &mut Vec<Diagnostic>,
-    render: impl FnOnce() -> Result<Vec<u8>, render::RenderError>,
-) -> Option<Vec<u8>> {
-    match crate::panic_guard::catch(render) {
-        Ok(Ok(bytes)) => Some(bytes),
-        Ok(Err(e)) => {
-            errors.push(Diagnostic::error(path, format!("cannot render: {e}")));
-            None
-        }
-        Err(caught) => {
-            errors.push(Diagnostic::error(
-                path,
-                format!(
-                    "rendering failed (a bug in feedsmith){}; please report it",
-                    caught.location_suffix()
-                ),
-            ));
-            None
-        }
-    }
-}
-
-/// Render every feed: overall, then each topic, each in every format.
-/// Every file that cannot be rendered is an error naming it (`Err` holds
-/// them all): `build` then writes nothing, and `check` reports them.
-pub fn render_all(
-    prepared: &Prepared,
-    settings: &Settings,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let articles = &prepared.loaded.articles;
-    let selection = &prepared.selection;
-    let topic_of_name = topic_index(prepared);
-    let site_link = settings
-        .site_url
-        .as_ref()
-        .or(settings.base_url.as_ref())
-        .map(|u| u.as_str().to_owned())
-        .unwrap_or_default();
-    let entries_of = |indices: &[usize]| -> Vec<Entry> {
-        indices
-            .iter()
-            .map(|&i| {
-                let article = &articles[i];
-                let mut topics: Vec<&Topic> = Vec::new();
-                for name in &article.topics {
-                    if let Some(&t) = topic_of_name.get(name.as_str()) {
-                        let topic = &selection.topics[t];
-                        if !topics.iter().any(|seen| seen.slug == topic.slug) {
-                            topics.push(topic);
-                        }
-                    }
-                }
-                Entry { article, topics }
-            })
-            .collect()
-    };
-    let default_image = settings.logo.as_deref().or(settings.icon.as_deref());
-    let topic_images: Vec<Option<String>> = selection
-        .topics
-        .iter()
-        .map(|t| {
-            t.image.as_deref().and_then(|raw| {
-                load::resolve_link(
-                    raw,
-                    settings.site_url.as_ref().or(settings.base_url.as_ref()),
-                )
-                .ok()
-            })
-        })
-        .collect();
-
-    let mut feeds: Vec<(Option<&str>, FeedMeta, Vec<Entry>)> = Vec::new();
-    let base_meta = FeedMeta {
-        title: settings.title.clone(),
-        description: settings.description.clone(),
-        site_link: &site_link,
-        rss_url: feed_url(settings, None, Format::Rss),
-        atom_url: feed_url(settings, None, Format::Atom),
-        json_url: feed_url(settings, None, Format::Json),
-        hub: settings.hub.as_deref(),
-        language: &settings.language,
-        author: settings.author.as_ref(),
-        site_title: &settings.title,
-        icon: settings.icon.as_deref(),
-        logo: settings.logo.as_deref(),
-        image: default_image,
-        content: settings.content,
-        site_url: settings.site_url.as_ref(),
-    };
-    feeds.push((None, base_meta.clone(), entries_of(&selection.overall)));
-    for (topic, image) in selection.topics.iter().zip(&topic_images) {
-        let slug = Some(topic.slug.as_str());
-        let meta = FeedMeta {
-            title: format!("{}: {}", settings.title, topic.name),
-            description: topic_description(settings, topic),
-            rss_url: feed_url(settings, slug, Format::Rss),
-            atom_url: feed_url(settings, slug, Format::Atom),
-            json_url: feed_url(settings, slug, Format::Json),
-            image: image.as_deref().or(default_image),
-            ..base_meta.clone()
-        };
-        feeds.push((slug, meta, entries_of(&topic.entries)));
-    }
-
-    let mut files = Vec::with_capacity(feeds.len() * Format::ALL.len() + 2);
-    let mut errors = Vec::new();
-    for (slug, meta, entries) in &feeds {
-        for format in Format::ALL {
-            let path = feed_path(*slug, format);
-            if let Some(bytes) =
-                guarded(&path, &mut errors, || render::render(format, meta, entries))
-            {
-                files.push(OutputFile { path, bytes });
-            }
-        }
-    }
-
-    let summaries = feed_summaries(prepared, settings);
-    let site = SiteMeta {
-        title: &settings.title,
-        description: &settings.description,
-        site_link: &site_link,
-        language: &settings.language,
-        author: settings.author.as_ref(),
-        opml_format: settings.opml_format,
-    };
-    if let Some(bytes) = guarded(OPML_FILE, &mut errors, || {
-        Ok(render::opml(&site, &summaries))
-    }) {
-        files.push(OutputFile {
-            path: OPML_FILE.to_owned(),
-            bytes,
-        });
-    }
-    if let Some(bytes) = guarded(INDEX_FILE, &mut errors, || {
-        Ok(render::index_html(&site, &summaries))
-    }) {
-        files.push(OutputFile {
-            path: INDEX_FILE.to_owned(),
-            bytes,
-        });
-    }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
-}
-
-/// The incremental cache, in the out folder: never served, not a feed.
-pub const CACHE_FILE: &str = ".feedsmith-cache";
-
-/// The OPML subscription list, in the out folder.
-pub const OPML_FILE: &str = "index.opml";
-/// The index page, in the out folder.
-pub const INDEX_FILE: &str = "index.html";
 
 /// `<name>.gz` next to every file, for nginx `gzip_static` and `serve`:
 /// deterministic (no name, no timestamp in the header), so an unchanged
@@ -317,67 +163,12 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
         .collect()
 }
 
-/// A topic feed's description: the taxonomy's, else one made from the site's.
-fn topic_description(settings: &Settings, topic: &Topic) -> String {
-    topic
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("Articles about {} from {}.", topic.name, settings.title))
-}
-
-/// The overall feed and every topic feed, summarised for the index page,
-/// the OPML list and `topics`.
-pub fn feed_summaries<'a>(prepared: &'a Prepared, settings: &'a Settings) -> Vec<FeedSummary<'a>> {
-    let selection = &prepared.selection;
-    let articles = &prepared.loaded.articles;
-    let slugs: Vec<&str> = selection.topics.iter().map(|t| t.slug.as_str()).collect();
-    let overall = FeedSummary {
-        slug: None,
-        name: &settings.title,
-        description: settings.description.clone(),
-        article_count: selection.counts.selected,
-        newest: selection.overall.first().map(|&i| &articles[i]),
-        urls: Format::ALL.map(|f| feed_url(settings, None, f)),
-        parent: None,
-    };
-    std::iter::once(overall)
-        .chain(selection.topics.iter().map(|t| FeedSummary {
-            slug: Some(&t.slug),
-            name: &t.name,
-            description: topic_description(settings, t),
-            article_count: t.article_count,
-            newest: t.entries.first().map(|&i| &articles[i]),
-            urls: Format::ALL.map(|f| feed_url(settings, Some(&t.slug), f)),
-            parent: t.parent.as_deref().filter(|p| slugs.contains(p)),
-        }))
-        .collect()
-}
-/// Topic name as written in articles → index of its topic in the selection.
-fn topic_index(prepared: &Prepared) -> HashMap<&str, usize> {
-    let resolver = select::SlugResolver::new(&prepared.loaded.taxonomy);
-    let topics = &prepared.selection.topics;
-    let mut map = HashMap::new();
-    // Only articles in a feed are ever looked up.
-    for &i in &prepared.selection.in_feeds {
-        for name in &prepared.loaded.articles[i].topics {
-            if map.contains_key(name.as_str()) {
-                continue;
-            }
-            let slug = resolver.slug(name);
-            if let Ok(i) = topics.binary_search_by(|t| t.slug.as_str().cmp(&slug)) {
-                map.insert(name.as_str(), i);
-            }
-        }
-    }
-    map
-}
-
 /// Whether the overall feeds already in `out_dir` have entries: the guard
 /// against replacing good feeds with empty ones (empty or unmounted content
 /// folder, every file broken).
 pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
     let holds = |format: Format, tag: &str| {
-        crate::load::read::read_own_file(&out_dir.join(feed_path(None, format)), 1 << 30)
+        crate::load::read::read_own_file(&out_dir.join(format.file_name()), 1 << 30)
             .ok()
             .flatten()
             .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(tag))
@@ -385,39 +176,280 @@ pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
     holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// How `build` runs, besides the settings.
+pub struct BuildOptions<'a> {
+    pub content_dir: &'a Path,
+    pub out_dir: &'a Path,
+    /// Say what would be done; write nothing, take no lock.
+    pub dry_run: bool,
+    pub lock_timeout: Duration,
+    /// Write feeds with no entries even where the existing ones have entries.
+    pub allow_empty: bool,
+    /// Also write a `.gz` twin of every file.
+    pub precompress: bool,
+    pub progress: &'a dyn load::Progress,
+}
 
-    #[test]
-    fn a_panic_while_rendering_is_an_error_naming_the_file() {
-        let mut errors = Vec::new();
-        let bytes = guarded("topics/x/rss.xml", &mut errors, || {
-            panic!("boom at {}", 42);
-        });
-        assert_eq!(bytes, None);
-        let shown = errors[0].to_string();
-        assert!(
-            shown.starts_with(
-                "topics/x/rss.xml: error: rendering failed (a bug in feedsmith) (at src/pipeline.rs:"
-            ),
-            "{shown}"
-        );
-        assert!(
-            !shown.contains("boom"),
-            "the message may quote input: {shown}"
-        );
-        let bytes = guarded("atom.xml", &mut errors, || {
-            Err(render::RenderError("no".into()))
-        });
-        assert_eq!(bytes, None);
-        assert!(errors[1]
-            .to_string()
-            .starts_with("atom.xml: error: cannot render"));
-        assert_eq!(
-            guarded("ok.xml", &mut errors, || Ok(b"x".to_vec())),
-            Some(b"x".to_vec())
-        );
-        assert_eq!(errors.len(), 2);
+/// What a `build` did, for the cli to print and report.
+pub struct Run {
+    /// `None` when the run stopped before loading.
+    pub prepared: Option<Prepared>,
+    /// Per feed, the entries it holds after `max_bytes`.
+    pub feed_entries: Vec<Vec<usize>>,
+    /// Files rendered (feeds, pages, OPML, `.gz` twins).
+    pub files: usize,
+    pub plan: Option<write::Plan>,
+    /// What was written and removed (`None` for a dry run or a run that
+    /// stopped before writing).
+    pub applied: Option<write::Applied>,
+    /// Lines for stderr beyond the diagnostics, in order.
+    pub messages: Vec<String>,
+    pub status: u8,
+}
+
+impl Run {
+    fn stopped(prepared: Option<Prepared>, message: String) -> Run {
+        Run {
+            prepared,
+            feed_entries: Vec::new(),
+            files: 0,
+            plan: None,
+            applied: None,
+            messages: vec![message],
+            status: EXIT_FATAL,
+        }
     }
+}
+
+/// A whole run into the out folder: lock, cache, load, select, render,
+/// empty-guard, plan, write, cache again.
+pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
+    let (content, out) = (options.content_dir, options.out_dir);
+    if let Err(e) = content.canonicalize() {
+        // Before the lock: a missing content folder leaves no trace.
+        return Run::stopped(
+            None,
+            format!(
+                "error: cannot read content folder {}: {e}",
+                content.display()
+            ),
+        );
+    }
+    if let Some(problem) = out_folder_problem(content, out, "nothing was written") {
+        return Run::stopped(None, problem);
+    }
+    // The out folder is ours alone from before loading until the end, so a
+    // run that started earlier never overwrites the output of one that
+    // finished later. A dry run writes nothing and takes no lock.
+    let _lock = if options.dry_run {
+        None
+    } else {
+        match write::OutLock::acquire(out, options.lock_timeout) {
+            Ok(lock) => Some(lock),
+            Err(e) => return Run::stopped(None, format!("error: {e}")),
+        }
+    };
+    // An unreadable or missing cache just means a full parse; one that is
+    // a link, a FIFO or a device is not read at all.
+    let cache = load::read::read_own_file(&out.join(CACHE_FILE), 1 << 34)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let mut prepared = match prepare(content, Some(out), settings, options.progress, Some(cache)) {
+        Ok(prepared) => prepared,
+        Err(e) => return Run::stopped(None, format!("error: {e}")),
+    };
+    crate::trace("prepared");
+    if let Some(ms) = std::env::var(TEST_DELAY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    let rendered = render(&prepared, settings);
+    crate::trace("rendered");
+    if !rendered.errors.is_empty() {
+        let mut messages: Vec<String> = rendered.errors.iter().map(|e| e.to_string()).collect();
+        messages.push("error: some files could not be rendered; nothing was written".to_owned());
+        let mut run = Run::stopped(Some(prepared), String::new());
+        run.messages = messages;
+        return run;
+    }
+    prepared
+        .diagnostics
+        .extend(rendered.warnings.iter().cloned());
+    diagnostic::sort(&mut prepared.diagnostics);
+    let mut files: Vec<OutputFile> = rendered
+        .files
+        .into_iter()
+        .map(|f| OutputFile {
+            path: f.path,
+            bytes: f.bytes,
+        })
+        .collect();
+    if options.precompress {
+        let gz = precompressed(&files);
+        files.extend(gz);
+    }
+    let every_feed_empty = rendered.entries.iter().all(Vec::is_empty);
+    if every_feed_empty && !options.allow_empty && existing_feeds_have_entries(out) {
+        return Run::stopped(
+            Some(prepared),
+            format!(
+                "error: this run would replace the feeds in {} that have entries with empty ones (empty or unmounted content folder? every article broken?); nothing was changed. Pass --allow-empty if that is what you want",
+                out.display()
+            ),
+        );
+    }
+    let mut messages = Vec::new();
+    let held = prepared.held_files();
+    let hold = if prepared.loaded.hold_all {
+        messages.push(format!(
+            "error: {} could not be read and the cache has nothing for it: every existing file in {} is left as it is and nothing is removed",
+            prepared.loaded.unreadable.join(", "),
+            out.display()
+        ));
+        write::Hold::Everything
+    } else if held.is_empty() {
+        write::Hold::Nothing
+    } else {
+        write::Hold::Files(&held)
+    };
+    let plan = match write::plan(out, &files, hold) {
+        Ok(plan) => plan,
+        Err(e) => {
+            let mut run = Run::stopped(Some(prepared), e.to_string());
+            run.messages.splice(0..0, messages);
+            return run;
+        }
+    };
+    for (path, why) in &plan.forgotten {
+        messages.push(format!(
+            "{}: warning: not removed and no longer listed as feedsmith's: {why}",
+            out.join(path).display()
+        ));
+    }
+    let mut run = Run {
+        status: prepared.status(),
+        prepared: None,
+        feed_entries: rendered.entries,
+        files: files.len(),
+        plan: None,
+        applied: None,
+        messages,
+    };
+    if options.dry_run {
+        for (verb, paths) in [
+            ("write", &plan.write),
+            ("leave unchanged", &plan.unchanged),
+            ("keep as it is", &plan.kept),
+            ("remove", &plan.remove),
+        ] {
+            for path in paths {
+                run.messages
+                    .push(format!("would {verb}: {}", out.join(path).display()));
+            }
+        }
+    } else {
+        match write::apply(out, &files, &plan) {
+            Ok(done) => run.applied = Some(done),
+            Err(failure) => {
+                partial_failure(out, failure, &mut run);
+                run.prepared = Some(prepared);
+                run.plan = Some(plan);
+                return run;
+            }
+        }
+        if let Some(cache) = prepared.loaded.cache.take() {
+            let path = out.join(CACHE_FILE);
+            if let Err(e) = write::write_atomic_unsynced(&path, &cache) {
+                run.messages.push(format!(
+                    "{}: warning: cannot write the cache: {e}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    crate::trace("written");
+    run.prepared = Some(prepared);
+    run.plan = Some(plan);
+    run
+}
+
+/// Writing failed part-way: exit 3 when something in the out folder had
+/// already changed, naming every file written and not written; else 2.
+fn partial_failure(out: &Path, failure: write::ApplyError, run: &mut Run) {
+    run.messages.push(failure.error.to_string());
+    run.status = if failure.changed_something() {
+        EXIT_PARTIAL
+    } else {
+        EXIT_FATAL
+    };
+    let applied = *failure.applied;
+    let shown = |path: &String| out.join(path).display().to_string();
+    if run.status == EXIT_PARTIAL {
+        for path in &applied.written {
+            run.messages.push(format!("written: {}", shown(path)));
+        }
+        for path in &applied.removed {
+            run.messages.push(format!("removed: {}", shown(path)));
+        }
+        for path in applied
+            .cleared
+            .iter()
+            .filter(|p| !applied.written.contains(p))
+        {
+            run.messages
+                .push(format!("removed ahead of its rewrite: {}", shown(path)));
+        }
+    }
+    for path in &applied.not_done {
+        run.messages.push(format!("not written: {}", shown(path)));
+    }
+    run.messages.push(format!(
+        "feedsmith: the run failed after {} files were written and {} removed; {} files not written or removed",
+        applied.written.len(),
+        applied.removed.len(),
+        applied.not_done.len()
+    ));
+    run.applied = Some(applied);
+}
+
+/// `path` made absolute and free of `.`, `..` and symbolic links as far as
+/// it exists; the part that does not exist yet is appended as written.
+fn resolved(path: &Path) -> Option<std::path::PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        match existing.canonicalize() {
+            Ok(real) => {
+                let mut real = real;
+                for part in rest.iter().rev() {
+                    real.push(part);
+                }
+                return Some(real);
+            }
+            Err(_) => {
+                rest.push(existing.file_name()?.to_owned());
+                existing = existing.parent()?;
+            }
+        }
+    }
+}
+
+/// An out folder that is the content folder or contains it would publish
+/// the raw articles (`serve` would expose them, `secured` values and all):
+/// refused by `build` and `serve`. One inside the content folder is fine;
+/// the walk leaves it out.
+pub fn out_folder_problem(content: &Path, out: &Path, outcome: &str) -> Option<String> {
+    let content = content.canonicalize().ok()?;
+    let out_real = resolved(out)?;
+    content.starts_with(&out_real).then(|| {
+        format!(
+            "error: the out folder {} is the content folder {} or contains it: its articles would be published; {outcome}. Choose another --out",
+            out.display(),
+            content.display()
+        )
+    })
 }

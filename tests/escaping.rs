@@ -4,10 +4,10 @@
 //! reads the same to a reader that guesses HTML as to one that does not.
 
 use chrono::{DateTime, Utc};
-use feedsmith::config::ContentMode;
 use feedsmith::model::{Article, Body, Details, Image, Provider, Related};
-use feedsmith::render::{self, Entry, FeedMeta, Format};
-use feedsmith::select::{slugify, Topic};
+use feedsmith::render::{self, Entry, Format};
+use feedsmith::select::slugify;
+use feedsmith::testing;
 use feedsmith::text;
 use proptest::prelude::*;
 
@@ -40,12 +40,12 @@ fn article(title: &str, summary: &str, topic: &str, url_tail: &str) -> Article {
         heat: None,
         draft: false,
         topics: vec![text::clean_line(topic)],
+        provider: Some(Provider {
+            name: text::clean_line(topic),
+            url: None,
+        }),
         details: Some(Box::new(Details {
             summary: Some(text::clean_line(summary)).filter(|s| !s.is_empty()),
-            provider: Some(Provider {
-                name: text::clean_line(topic),
-                url: None,
-            }),
             image: Some(Image {
                 url: link.to_string(),
                 width: Some(1),
@@ -66,26 +66,6 @@ fn article(title: &str, summary: &str, topic: &str, url_tail: &str) -> Article {
 
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
-}
-
-fn meta(content: ContentMode) -> FeedMeta<'static> {
-    FeedMeta {
-        title: "T".into(),
-        description: "D".into(),
-        site_link: "https://e.example/",
-        rss_url: "https://e.example/rss.xml".into(),
-        atom_url: "https://e.example/atom.xml".into(),
-        json_url: "https://e.example/feed.json".into(),
-        hub: Some("https://hub.example/"),
-        language: "en",
-        author: None,
-        site_title: "T",
-        icon: None,
-        logo: None,
-        image: None,
-        content,
-        site_url: None,
-    }
 }
 
 /// What a reader that guesses shows for RSS text (feedparser: HTML when the
@@ -166,24 +146,15 @@ proptest! {
     ) {
         prop_assume!(!text::clean_line(&title).is_empty());
         let a = article(&title, &summary, &topic_name, &title);
-        let topic = Topic {
-            slug: slugify(&a.topics[0]),
-            name: a.topics[0].clone(),
-            description: None,
-            image: None,
-            parent: None,
-            entries: vec![0],
-            article_count: 1,
-        };
-        let entries = [Entry { article: &a, topics: vec![&topic] }];
-        let mode = if full { ContentMode::Full } else { ContentMode::Summary };
-        let json: serde_json::Value = serde_json::from_slice(&render::render(Format::Json, &meta(mode), &entries).unwrap())
+        let topic = testing::topic(&a.topics[0]);
+        let entries = [Entry { article: &a, topics: vec![&topic], full }];
+        let json: serde_json::Value = serde_json::from_slice(&render::render(Format::Json, &testing::feed_meta(), &entries).unwrap())
             .map_err(|e| TestCaseError::fail(format!("JSON Feed does not parse: {e}")))?;
         prop_assert_eq!(json["items"][0]["title"].as_str(), Some(a.title.as_str()));
         prop_assert_eq!(json["items"][0]["content_text"].as_str(), Some(a.summary().unwrap_or(&a.title)));
         prop_assert_eq!(json["items"][0]["tags"][0].as_str(), Some(a.topics[0].as_str()));
         for format in [Format::Rss, Format::Atom] {
-            let bytes = render::render(format, &meta(mode), &entries).unwrap();
+            let bytes = render::render(format, &testing::feed_meta(), &entries).unwrap();
             let xml = String::from_utf8(bytes).unwrap();
             let doc = roxmltree::Document::parse(&xml)
                 .map_err(|e| TestCaseError::fail(format!("{format:?} not well-formed: {e}\n{xml}")))?;

@@ -287,8 +287,9 @@ fn check_writes_nothing() {
     let run = feedsmith(dir.path(), &["check", "--now", NOW]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(
-        run.stderr
-            .ends_with("15 feeds would be written, with the index page and OPML list\n"),
+        run.stderr.ends_with(
+            "5 feeds (15 feed files) would be written, with the pages and the OPML list\n"
+        ),
         "{}",
         run.stderr
     );

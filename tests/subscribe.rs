@@ -108,12 +108,22 @@ fn opml_lists_every_feed_grouped_by_parent_topic() {
         feeds.iter().all(|(_, url)| url.ends_with("/rss.xml")),
         "opml_format: rss"
     );
-    // C and C++ sit in a folder with their parent, Shared.
+    // The topic feeds sit in a folder of their own; C and C++ in a folder
+    // with their parent, Shared.
+    let folders: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("outline") && n.attribute("xmlUrl").is_none())
+        .filter_map(|n| n.attribute("text"))
+        .collect();
+    assert_eq!(folders, ["Topics", "Shared"]);
     let folder = doc
         .descendants()
-        .find(|n| n.has_tag_name("outline") && n.attribute("xmlUrl").is_none())
+        .find(|n| {
+            n.has_tag_name("outline")
+                && n.attribute("xmlUrl").is_none()
+                && n.attribute("text") == Some("Shared")
+        })
         .unwrap();
-    assert_eq!(folder.attribute("text"), Some("Shared"));
     let inside: Vec<&str> = folder
         .children()
         .filter_map(|n| n.attribute("text"))
@@ -170,9 +180,10 @@ fn index_page_links_every_feed_with_no_scripts_or_external_resources() {
     assert!(html.contains("<a href=\"index.opml\">"));
     assert_eq!(
         html.matches("<tr").count(),
-        1 + 5,
-        "header row and one row per feed"
+        2 + 5,
+        "a header row per group (the overall feed, topics) and one row per feed"
     );
+    assert!(html.contains("<h2>Topics</h2>"));
     for href in [
         "topics/shared/rss.xml",
         "topics/shared/atom.xml",
@@ -182,7 +193,8 @@ fn index_page_links_every_feed_with_no_scripts_or_external_resources() {
     }
     assert!(
         html.contains("<strong>Shared</strong>")
-            && html.contains("<td class=\"count\">5<span class=\"unit\"> articles</span></td>")
+            && html.contains("<td class=\"count\">3<span class=\"unit\"> entries</span><span class=\"muted\"> of 5 matching</span></td>"),
+        "the feed holds 3 (limit) of the 5 articles about Shared"
     );
     assert!(html.contains(
         "<a href=\"https://e.example/tom\">Tom &amp; Jerry &lt;3 \u{2019}quotes\u{2019}</a>"

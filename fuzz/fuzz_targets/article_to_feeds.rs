@@ -4,9 +4,9 @@
 //! as markup).
 #![no_main]
 
-use feedsmith::config::ContentMode;
-use feedsmith::render::{self, Entry, FeedMeta, Format};
-use feedsmith::select::{slugify, Topic};
+use feedsmith::render::{self, Entry, Format};
+use feedsmith::select::Topic;
+use feedsmith::testing;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,41 +14,14 @@ fuzz_target!(|data: &[u8]| {
     let (article, _diagnostics) =
         feedsmith::load::parse_article(data, "fuzz.md", Some(&site), true);
     let Some(article) = article else { return };
-    let topics: Vec<Topic> = article
-        .topics
-        .iter()
-        .map(|name| Topic {
-            slug: slugify(name),
-            name: name.clone(),
-            description: None,
-            image: None,
-            parent: None,
-            entries: vec![0],
-            article_count: 1,
-        })
-        .collect();
-    let entries = [Entry {
-        article: &article,
-        topics: topics.iter().collect(),
-    }];
-    for content in [ContentMode::Summary, ContentMode::Full] {
-        let meta = FeedMeta {
-            title: "Fuzz".into(),
-            description: "Fuzz".into(),
-            site_link: "https://site.example/",
-            rss_url: "https://site.example/rss.xml".into(),
-            atom_url: "https://site.example/atom.xml".into(),
-            json_url: "https://e.example/feed.json".into(),
-            hub: Some("https://hub.example/"),
-            language: "en",
-            author: None,
-            site_title: "Fuzz",
-            icon: None,
-            logo: None,
-            image: None,
-            content,
-            site_url: Some(&site),
-        };
+    let topics: Vec<Topic> = article.topics.iter().map(|name| testing::topic(name)).collect();
+    let meta = testing::feed_meta();
+    for full in [false, true] {
+        let entries = [Entry {
+            article: &article,
+            topics: topics.iter().collect(),
+            full,
+        }];
         let json = render::render(Format::Json, &meta, &entries).expect("render");
         let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON Feed parses");
         assert_eq!(

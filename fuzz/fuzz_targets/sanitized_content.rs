@@ -6,9 +6,9 @@
 //! image.
 #![no_main]
 
-use feedsmith::config::ContentMode;
-use feedsmith::model::{Article, Body, Details};
-use feedsmith::render::{self, Entry, FeedMeta, Format};
+use feedsmith::model::{Body, Details};
+use feedsmith::render::{self, Entry, Format};
+use feedsmith::testing;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,47 +23,22 @@ fuzz_target!(|data: &[u8]| {
         None => (text.clone(), text.clone()),
     };
     let published = chrono::DateTime::UNIX_EPOCH;
-    let article = Article {
-        path: "fuzz.md".into(),
-        title: "Fuzz".into(),
-        link: "https://site.example/posts/2024/fuzz.html".into(),
-        published,
-        updated: None,
-        kind: "video".into(),
-        quality: None,
-        heat: None,
-        draft: false,
-        topics: Vec::new(),
-        details: Some(Box::new(Details {
-            body: Some(Body {
-                text: body,
-                markdown: mode & 1 == 1,
-            }),
-            featured_content: Some(featured),
-            ..Details::default()
-        })),
-    };
+    let mut article = testing::article("fuzz.md", "https://site.example/posts/2024/fuzz.html", published);
+    article.kind = "video".into();
+    article.details = Some(Box::new(Details {
+        body: Some(Body {
+            text: body,
+            markdown: mode & 1 == 1,
+        }),
+        featured_content: Some(featured),
+        ..Details::default()
+    }));
     let entries = [Entry {
         article: &article,
         topics: Vec::new(),
+        full: true,
     }];
-    let meta = FeedMeta {
-        title: "Fuzz".into(),
-        description: "Fuzz".into(),
-        site_link: "https://site.example/",
-        rss_url: "https://site.example/rss.xml".into(),
-        atom_url: "https://site.example/atom.xml".into(),
-        json_url: "https://site.example/feed.json".into(),
-        hub: None,
-        language: "en",
-        author: None,
-        site_title: "Fuzz",
-        icon: None,
-        logo: None,
-        image: None,
-        content: ContentMode::Full,
-        site_url: None,
-    };
+    let meta = testing::feed_meta();
     let json = render::render(Format::Json, &meta, &entries).expect("render");
     let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON Feed parses");
     let html = json["items"][0]["content_html"]

@@ -60,7 +60,7 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_CONTENT_BYTES: usize = 2 << 20;
 
 /// Default most topics kept per article (config `max_topics`).
-pub use crate::config::DEFAULT_MAX_TOPICS;
+pub const DEFAULT_MAX_TOPICS: usize = 100;
 
 /// What the article builder needs besides the fields.
 pub struct Context<'a> {
@@ -106,7 +106,6 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     let topics = f.topics();
     let details = Details {
         summary,
-        provider,
         image: f.image(),
         related: f.related(),
         featured_content: f.featured_content(),
@@ -123,6 +122,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
         heat,
         draft,
         topics,
+        provider,
         details: Some(Box::new(details)),
     })
 }

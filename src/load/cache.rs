@@ -11,7 +11,7 @@ use crate::model::Article;
 use serde::{Deserialize, Serialize};
 
 /// Changed whenever the layout changes (2: stamps gained the change time).
-const MAGIC: &str = "feedsmith-cache-2";
+const MAGIC: &str = "feedsmith-cache-3";
 
 /// Size, modification time and status-change time (ns since the epoch)
 /// of a file when listed. The change time moves on `chmod` too, so a file
@@ -239,7 +239,7 @@ mod tests {
     }
 
     fn article(path: &str) -> Article {
-        Article::bare(path, "https://x/a", chrono::DateTime::UNIX_EPOCH)
+        crate::testing::article(path, "https://x/a", chrono::DateTime::UNIX_EPOCH)
     }
 
     fn encode_owned(settings: &str, contents: &Contents) -> Vec<u8> {

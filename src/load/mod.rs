@@ -21,10 +21,50 @@ use url::Url;
 
 use read::{read_limited, ReadError};
 
+pub use article::DEFAULT_MAX_TOPICS;
 pub use date::parse as parse_date;
 pub use link::resolve as resolve_link;
+pub use taxonomy::from_node as taxonomy_topic;
 
 /// What `load` needs to know.
+/// The load stage's part of the settings.
+#[derive(Debug, Clone, Default)]
+pub struct LoadSettings {
+    pub include: GlobSet,
+    pub exclude: GlobSet,
+    /// Base for site-relative URLs in front matter.
+    pub site_url: Option<Url>,
+    /// Keep bodies (only `content: full` renders them).
+    pub keep_body: bool,
+    /// Files larger than this are skipped with an error.
+    pub max_file_size: u64,
+    /// Topics kept per article; the rest are dropped with a warning.
+    pub max_topics: usize,
+}
+
+impl<'a> LoadOptions<'a> {
+    /// The options of one load of `content_dir` with `settings`.
+    pub fn new(
+        settings: &'a LoadSettings,
+        content_dir: &'a Path,
+        out_dir: Option<&'a Path>,
+        progress: &'a dyn Progress,
+    ) -> LoadOptions<'a> {
+        LoadOptions {
+            content_dir,
+            include: &settings.include,
+            exclude: &settings.exclude,
+            site_url: settings.site_url.as_ref(),
+            keep_body: settings.keep_body,
+            max_file_size: settings.max_file_size,
+            out_dir,
+            max_topics: settings.max_topics,
+            progress,
+        }
+    }
+}
+
+/// What one load reads, and how.
 pub struct LoadOptions<'a> {
     pub content_dir: &'a Path,
     pub include: &'a GlobSet,

@@ -3,7 +3,6 @@
 use super::{
     feed_updated, Entry, FeedMeta, Format, RenderError, GENERATOR, GENERATOR_URI, MEDIA_NS, VERSION,
 };
-use crate::config::ContentMode;
 use atom_syndication::extension::{Extension, ExtensionMap};
 use atom_syndication::{Category, Content, Feed, Generator, Link, Person, Text, WriteConfig};
 use std::collections::BTreeMap;
@@ -21,8 +20,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
             ..Person::default()
         },
     };
-    let atom_entries: Vec<atom_syndication::Entry> =
-        entries.iter().map(|e| entry(meta, e)).collect();
+    let atom_entries: Vec<atom_syndication::Entry> = entries.iter().map(entry).collect();
     let mut namespaces = BTreeMap::new();
     if atom_entries.iter().any(|e| !e.extensions.is_empty()) {
         namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
@@ -50,7 +48,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
             version: Some(VERSION.to_owned()),
         }),
         icon: meta.icon.map(str::to_owned),
-        logo: meta.logo.map(str::to_owned),
+        logo: meta.image.map(str::to_owned),
         subtitle: Some(text(&meta.description)),
         entries: atom_entries,
         namespaces,
@@ -82,7 +80,7 @@ fn link(href: &str, rel: &str, media_type: &str) -> Link {
     }
 }
 
-fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
+fn entry(entry: &Entry) -> atom_syndication::Entry {
     let article = entry.article;
     let mut extensions = ExtensionMap::new();
     if let Some(image) = article.image() {
@@ -129,7 +127,7 @@ fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
         // An entry without summary or content draws a W3C validator
         // warning (MissingTextualContent): fall back to the title.
         summary: Some(text(article.summary().unwrap_or(&article.title))),
-        content: (meta.content == ContentMode::Full).then(|| Content {
+        content: entry.full.then(|| Content {
             value: Some(super::full_html(article)),
             content_type: Some("html".to_owned()),
             ..Content::default()

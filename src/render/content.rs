@@ -816,7 +816,7 @@ mod tests {
                 featured_content: featured.map(str::to_owned),
                 ..Details::default()
             })),
-            ..Article::bare(
+            ..crate::testing::article(
                 "a.md",
                 "https://blog.example/posts/2024/hello.html",
                 chrono::DateTime::UNIX_EPOCH,

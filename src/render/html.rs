@@ -2,7 +2,8 @@
 //! paste into its own pages. Plain HTML5: no JavaScript, no external
 //! resources, readable on a phone, the same bytes for the same input.
 
-use super::{FeedSummary, Format, SiteMeta, VERSION};
+use super::{FeedSummary, SiteMeta, VERSION};
+use crate::select::FeedKind;
 use crate::text::escape_html as esc;
 use std::fmt::Write;
 
@@ -28,27 +29,25 @@ td.count { text-align: right; }
 }
 ";
 
-/// `<link rel="alternate">` tags for one feed, in every format.
-pub fn autodiscovery_links(feed: &FeedSummary, site_title: &str) -> String {
-    let title = match feed.slug {
-        None => site_title.to_owned(),
-        Some(_) => format!("{site_title}: {}", feed.name),
-    };
+/// `<link rel="alternate">` tags for one feed, in every format it has.
+pub fn autodiscovery_links(feed: &FeedSummary) -> String {
     let mut out = String::new();
-    for format in Format::ALL {
+    for (format, url) in &feed.urls {
         let _ = writeln!(
             out,
             "<link rel=\"alternate\" type=\"{}\" title=\"{} ({})\" href=\"{}\">",
             format.media_type(),
-            esc(&title),
+            esc(&feed.feed.title),
             format.label(),
-            esc(feed.url(format))
+            esc(url)
         );
     }
     out
 }
 
-/// `index.html`: a row per feed with its description, article count, newest
+/// `index.html`: the feeds by group (the overall feed, topics under their
+/// parent, each other group under its heading), each with its description,
+/// how many entries it holds of how many articles matched, its newest
 /// entry and links in every format, and a link to the OPML list. Links
 /// between the out folder's files are relative, so the page works wherever
 /// the folder is served.
@@ -61,8 +60,8 @@ pub fn index_html(site: &SiteMeta, feeds: &[FeedSummary]) -> Vec<u8> {
         esc(site.title),
         esc(site.description)
     );
-    if let Some(overall) = feeds.iter().find(|f| f.slug.is_none()) {
-        out.push_str(&autodiscovery_links(overall, site.title));
+    if let Some(overall) = feeds.iter().find(|f| f.feed.kind == FeedKind::Overall) {
+        out.push_str(&autodiscovery_links(overall));
     }
     let _ = write!(
         out,
@@ -72,37 +71,58 @@ pub fn index_html(site: &SiteMeta, feeds: &[FeedSummary]) -> Vec<u8> {
     );
     let _ = write!(
         out,
-        "<p>Copy a feed link into your feed reader, or import <a href=\"index.opml\">all feeds as OPML</a>. Website: <a href=\"{}\">{}</a></p>\n</header>\n<main>\n<table>\n<thead><tr><th scope=\"col\">Feed</th><th scope=\"col\">Articles</th><th scope=\"col\">Newest</th><th scope=\"col\">Subscribe</th></tr></thead>\n<tbody>\n",
+        "<p>Copy a feed link into your feed reader, or import <a href=\"index.opml\">all feeds as OPML</a>. Website: <a href=\"{}\">{}</a></p>\n</header>\n<main>\n",
         esc(site.site_link),
         esc(site.site_link)
     );
-    for feed in tree_order(feeds) {
-        row(&mut out, feed);
+    for (group, members) in groups(feeds) {
+        if !group.is_empty() {
+            let _ = writeln!(out, "<h2>{}</h2>", esc(group));
+        }
+        out.push_str("<table>\n<thead><tr><th scope=\"col\">Feed</th><th scope=\"col\">Entries</th><th scope=\"col\">Newest</th><th scope=\"col\">Subscribe</th></tr></thead>\n<tbody>\n");
+        for feed in tree_order(&members) {
+            row(&mut out, feed);
+        }
+        out.push_str("</tbody>\n</table>\n");
     }
     let _ = write!(
         out,
-        "</tbody>\n</table>\n</main>\n<footer><p class=\"muted\">Made by feedsmith {VERSION}.</p></footer>\n</body>\n</html>\n"
+        "</main>\n<footer><p class=\"muted\">Made by feedsmith {VERSION}.</p></footer>\n</body>\n</html>\n"
     );
     out.into_bytes()
 }
 
-/// Feeds in page order: the overall feed, then each top-level topic
-/// followed by its child topics.
-fn tree_order<'a, 'b>(feeds: &'b [FeedSummary<'a>]) -> Vec<&'b FeedSummary<'a>> {
-    let is_child = |f: &FeedSummary| f.parent.is_some_and(|p| Some(p) != f.slug);
-    let mut ordered = Vec::with_capacity(feeds.len());
-    for feed in feeds.iter().filter(|f| !is_child(f)) {
-        ordered.push(feed);
-        if let Some(slug) = feed.slug {
-            ordered.extend(
-                feeds
-                    .iter()
-                    .filter(|f| f.parent == Some(slug) && f.slug != Some(slug)),
-            );
+/// Feeds by group heading, in order of first appearance.
+pub(super) fn groups<'a, 'b>(
+    feeds: &'b [FeedSummary<'a>],
+) -> Vec<(&'b str, Vec<&'b FeedSummary<'a>>)> {
+    let mut groups: Vec<(&str, Vec<&FeedSummary>)> = Vec::new();
+    for feed in feeds {
+        let group = feed.feed.group.as_str();
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, members)) => members.push(feed),
+            None => groups.push((group, vec![feed])),
         }
     }
-    // Deeper levels and cycles: anything not placed yet goes at the end.
-    for feed in feeds {
+    groups
+}
+
+/// Feeds in page order: each feed without a parent followed by its children.
+fn tree_order<'a, 'b>(feeds: &[&'b FeedSummary<'a>]) -> Vec<&'b FeedSummary<'a>> {
+    let parent = |f: &FeedSummary| f.feed.parent.clone();
+    let has_parent =
+        |f: &FeedSummary| parent(f).is_some_and(|p| feeds.iter().any(|o| o.feed.dir == p));
+    let mut ordered: Vec<&FeedSummary> = Vec::with_capacity(feeds.len());
+    for &feed in feeds.iter().filter(|f| !has_parent(f)) {
+        ordered.push(feed);
+        ordered.extend(
+            feeds
+                .iter()
+                .filter(|f| f.feed.parent.as_deref() == Some(feed.feed.dir.as_str())),
+        );
+    }
+    // Deeper levels: anything not placed yet goes at the end.
+    for &feed in feeds {
         if !ordered.iter().any(|o| std::ptr::eq(*o, feed)) {
             ordered.push(feed);
         }
@@ -111,18 +131,24 @@ fn tree_order<'a, 'b>(feeds: &'b [FeedSummary<'a>]) -> Vec<&'b FeedSummary<'a>> 
 }
 
 fn row(out: &mut String, feed: &FeedSummary) {
-    let class = if feed.parent.is_some() {
+    let class = if feed.feed.parent.is_some() {
         " class=\"child\""
     } else {
         ""
     };
+    let matched = feed.feed.matched;
+    let of = if matched == feed.entries {
+        String::new()
+    } else {
+        format!("<span class=\"muted\"> of {matched} matching</span>")
+    };
     let _ = write!(
         out,
-        "<tr{class}>\n<td><strong>{}</strong><br><span class=\"muted\">{}</span></td>\n<td class=\"count\">{}<span class=\"unit\"> {}</span></td>\n",
-        esc(feed.name),
-        esc(&feed.description),
-        feed.article_count,
-        if feed.article_count == 1 { "article" } else { "articles" }
+        "<tr{class}>\n<td><strong>{}</strong><br><span class=\"muted\">{}</span></td>\n<td class=\"count\">{}<span class=\"unit\"> {}</span>{of}</td>\n",
+        esc(&feed.feed.name),
+        esc(&feed.feed.description),
+        feed.entries,
+        if feed.entries == 1 { "entry" } else { "entries" }
     );
     match feed.newest {
         Some(article) => {
@@ -138,16 +164,11 @@ fn row(out: &mut String, feed: &FeedSummary) {
         None => out.push_str("<td class=\"muted\">none yet</td>\n"),
     }
     out.push_str("<td class=\"subscribe\">");
-    for format in Format::ALL {
-        let file = format.file_name();
-        let href = match feed.slug {
-            None => file.to_owned(),
-            Some(slug) => format!("topics/{slug}/{file}"),
-        };
+    for &format in &feed.feed.formats {
         let _ = write!(
             out,
             "<a href=\"{}\" type=\"{}\">{}</a>",
-            esc(&href),
+            esc(&feed.feed.path(format)),
             format.media_type(),
             format.label()
         );

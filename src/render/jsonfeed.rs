@@ -1,7 +1,6 @@
 //! JSON Feed 1.1 (https://jsonfeed.org/version/1.1), from the same entries.
 
 use super::{Entry, FeedMeta, RenderError};
-use crate::config::ContentMode;
 use serde::Serialize;
 
 const VERSION_URL: &str = "https://jsonfeed.org/version/1.1";
@@ -76,7 +75,7 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
         home_page_url: meta.site_link,
         feed_url: &meta.json_url,
         description: &meta.description,
-        icon: meta.logo,
+        icon: meta.image,
         favicon: meta.icon,
         language: meta.language,
         authors: vec![feed_author],
@@ -88,14 +87,14 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
                 url,
             })
             .collect(),
-        items: entries.iter().map(|e| item(meta, e)).collect(),
+        items: entries.iter().map(item).collect(),
     };
     let mut bytes = serde_json::to_vec_pretty(&feed).map_err(|e| RenderError(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
 
-fn item<'a>(meta: &FeedMeta, entry: &Entry<'a>) -> Item<'a> {
+fn item<'a>(entry: &Entry<'a>) -> Item<'a> {
     let article = entry.article;
     Item {
         id: &article.link,
@@ -103,7 +102,7 @@ fn item<'a>(meta: &FeedMeta, entry: &Entry<'a>) -> Item<'a> {
         title: &article.title,
         summary: article.summary(),
         content_text: article.summary().unwrap_or(&article.title),
-        content_html: (meta.content == ContentMode::Full).then(|| super::full_html(article)),
+        content_html: entry.full.then(|| super::full_html(article)),
         image: article.image().map(|i| i.url.as_str()),
         date_published: utc(article.published),
         date_modified: utc(article.updated_or_published()),

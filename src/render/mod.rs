@@ -7,15 +7,17 @@ mod html;
 mod jsonfeed;
 mod opml;
 mod rss;
+mod site;
 
-use crate::config::{Author, ContentMode};
-use crate::model::Article;
-use crate::select::Topic;
+pub use crate::model::Format;
+use crate::model::{Article, Author};
+use crate::select::{Feed, Topic};
 use chrono::{DateTime, Utc};
 
 pub use content::full_html;
 pub use html::{autodiscovery_links, index_html};
 pub use opml::opml;
+pub use site::{feed_url, site, summaries, RenderSettings, Rendered, RenderedFile};
 
 /// The generator named in every feed.
 pub const GENERATOR: &str = "feedsmith";
@@ -25,50 +27,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Media RSS, used for entry images in both formats.
 const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
-/// Feed formats feedsmith writes, with their file names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Rss,
-    Atom,
-    Json,
-}
-
-impl Format {
-    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
-
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Format::Rss => "rss.xml",
-            Format::Atom => "atom.xml",
-            Format::Json => "feed.json",
-        }
-    }
-
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Format::Rss => "application/rss+xml",
-            Format::Atom => "application/atom+xml",
-            Format::Json => "application/feed+json",
-        }
-    }
-
-    /// Name shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Rss => "RSS",
-            Format::Atom => "Atom",
-            Format::Json => "JSON Feed",
-        }
-    }
-}
-
 /// Feed-level metadata, already resolved to absolute URLs.
 #[derive(Debug, Clone)]
 pub struct FeedMeta<'a> {
     pub title: String,
     pub description: String,
-    /// The site the feed is about (`<link>`, Atom alternate).
+    /// The page the feed is about (`<link>`, Atom alternate).
     pub site_link: &'a str,
     /// This feed's own URL in each format.
     pub rss_url: String,
@@ -80,20 +44,20 @@ pub struct FeedMeta<'a> {
     pub author: Option<&'a Author>,
     /// Site title, the Atom author when no author is configured.
     pub site_title: &'a str,
+    /// The site's small square icon (Atom `icon`, JSON Feed `favicon`).
     pub icon: Option<&'a str>,
-    pub logo: Option<&'a str>,
-    /// RSS channel image: topic image, else logo, else icon.
+    /// The feed's image (RSS `image`, Atom `logo`, JSON Feed `icon`):
+    /// a topic's or a definition's, else the site logo, else the icon.
     pub image: Option<&'a str>,
-    pub content: ContentMode,
-    /// The site's URL from the config. Not used by rendering any more:
-    /// relative URLs in a body resolve against the article's own link.
-    pub site_url: Option<&'a url::Url>,
 }
 
 /// An entry with the topics it shows as categories.
 pub struct Entry<'a> {
     pub article: &'a Article,
     pub topics: Vec<&'a Topic>,
+    /// Whether it carries its full content (`content: full`, unless
+    /// `max_bytes` left it out).
+    pub full: bool,
 }
 
 /// Render one feed in `format`.
@@ -198,19 +162,33 @@ fn feed_published(entries: &[Entry]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.article.published).max()
 }
 
-/// What the index page and the OPML list say about one feed.
+/// What the index page, the OPML list and the listings say about one feed.
 #[derive(Debug, Clone)]
 pub struct FeedSummary<'a> {
-    /// `None` for the overall feed.
-    pub slug: Option<&'a str>,
-    pub name: &'a str,
-    pub description: String,
-    pub article_count: usize,
+    pub feed: &'a Feed,
+    /// Entries the feed holds, after `limit` and `max_bytes`.
+    pub entries: usize,
+    /// Its most recently published entry.
     pub newest: Option<&'a Article>,
-    /// Absolute URLs, in `Format::ALL` order.
-    pub urls: [String; 3],
-    /// Slug of the parent topic, when the taxonomy gives one that has a feed.
-    pub parent: Option<&'a str>,
+    /// Absolute URLs (relative without a base URL) of its formats, in the
+    /// feed's order.
+    pub urls: Vec<(Format, String)>,
+}
+
+impl FeedSummary<'_> {
+    pub fn url(&self, format: Format) -> Option<&str> {
+        self.urls
+            .iter()
+            .find(|(f, _)| *f == format)
+            .map(|(_, url)| url.as_str())
+    }
+
+    /// The URL in `preferred` format, else in its first one.
+    pub fn url_or_first(&self, preferred: Format) -> &str {
+        self.url(preferred)
+            .or_else(|| self.urls.first().map(|(_, url)| url.as_str()))
+            .unwrap_or("")
+    }
 }
 
 /// The site-level documents: index page and OPML.
@@ -222,13 +200,6 @@ pub struct SiteMeta<'a> {
     pub language: &'a str,
     pub author: Option<&'a Author>,
     pub opml_format: Format,
-}
-
-impl FeedSummary<'_> {
-    pub fn url(&self, format: Format) -> &str {
-        let index = Format::ALL.iter().position(|f| *f == format).unwrap_or(0);
-        &self.urls[index]
-    }
 }
 
 #[cfg(test)]

@@ -30,49 +30,70 @@ pub fn opml(site: &SiteMeta, feeds: &[FeedSummary]) -> Vec<u8> {
         }
     }
     out.push_str("  </head>\n  <body>\n");
-    let slugs: BTreeSet<&str> = feeds.iter().filter_map(|f| f.slug).collect();
-    // Top level: the overall feed, then topics without a parent that has a feed.
-    // A folder outline has only `text`: the W3C validator wants `type` on
-    // any outline with more.
-    for feed in feeds {
-        let has_parent = feed
-            .parent
-            .is_some_and(|p| slugs.contains(p) && Some(p) != feed.slug);
-        if !has_parent {
+    // The overall feed, then each group; within one, feeds without a
+    // parent that has a feed, each with its children. A folder outline has
+    // only `text`: the W3C validator wants `type` on any outline with more.
+    for (group, members) in super::html::groups(feeds) {
+        let top: Vec<&FeedSummary> = members
+            .iter()
+            .copied()
+            .filter(|f| {
+                !f.feed
+                    .parent
+                    .as_ref()
+                    .is_some_and(|p| *p != f.feed.dir && members.iter().any(|m| m.feed.dir == *p))
+            })
+            .collect();
+        let (depth, folder) = if group.is_empty() || members.len() == 1 {
+            (2, false)
+        } else {
+            (3, true)
+        };
+        if folder {
+            let _ = writeln!(out, "    <outline text=\"{}\">", esc(group));
+        }
+        for feed in top {
             let mut seen = BTreeSet::new();
-            outline(&mut out, site, feeds, feed, 2, &mut seen);
+            outline(&mut out, site, &members, feed, depth, &mut seen);
+        }
+        if folder {
+            out.push_str("    </outline>\n");
         }
     }
     out.push_str("  </body>\n</opml>\n");
     out.into_bytes()
 }
 
-/// The feed's outline; a topic with child topics becomes a folder holding
-/// its own feed and its children's (readers ignore the feed of a folder).
+/// The feed's outline; a feed with children becomes a folder holding its
+/// own feed and its children's (readers ignore the feed of a folder).
 fn outline<'a>(
     out: &mut String,
     site: &SiteMeta,
-    feeds: &'a [FeedSummary],
+    feeds: &[&'a FeedSummary],
     feed: &'a FeedSummary,
     depth: usize,
     seen: &mut BTreeSet<&'a str>,
 ) {
     let indent = "  ".repeat(depth);
-    let children: Vec<&FeedSummary> = match feed.slug {
-        Some(slug) if seen.insert(slug) => feeds
+    let dir = feed.feed.dir.as_str();
+    let children: Vec<&FeedSummary> = if seen.insert(dir) {
+        feeds
             .iter()
-            .filter(|f| f.parent == Some(slug) && f.slug != Some(slug))
-            .collect(),
-        _ => Vec::new(),
+            .copied()
+            .filter(|f| f.feed.parent.as_deref() == Some(dir) && f.feed.dir != dir)
+            .collect()
+    } else {
+        Vec::new()
     };
-    let xml_url = feed.url(site.opml_format);
+    let xml_url = feed.url_or_first(site.opml_format);
     let line = format!(
-        "<outline type=\"rss\" text=\"{name}\" title=\"{name}\" description=\"{description}\" xmlUrl=\"{}\" htmlUrl=\"{}\" language=\"{}\"/>",
+        "<outline type=\"rss\" text=\"{name}\" title=\"{title}\" description=\"{description}\" xmlUrl=\"{}\" htmlUrl=\"{}\" language=\"{}\"/>",
         esc(xml_url),
-        esc(site.site_link),
+        esc(&feed.feed.link),
         esc(site.language),
-        name = esc(feed.name),
-        description = esc(&feed.description),
+        name = esc(&feed.feed.name),
+        title = esc(&feed.feed.title),
+        description = esc(&feed.feed.description),
     );
     if children.is_empty() {
         let _ = writeln!(out, "{indent}{line}");
@@ -81,7 +102,7 @@ fn outline<'a>(
     let _ = writeln!(
         out,
         "{indent}<outline text=\"{name}\">",
-        name = esc(feed.name)
+        name = esc(&feed.feed.name)
     );
     let _ = writeln!(out, "{indent}  {line}");
     for child in children {

@@ -4,7 +4,6 @@
 use super::{
     feed_published, feed_updated, Entry, FeedMeta, RenderError, GENERATOR, MEDIA_NS, VERSION,
 };
-use crate::config::ContentMode;
 use crate::model::Image;
 use crate::text::{escape_html, rss_text};
 use rss::extension::atom::{AtomExtension, Link};
@@ -16,7 +15,7 @@ use std::collections::BTreeMap;
 const DOCS: &str = "https://www.rssboard.org/rss-specification";
 
 pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError> {
-    let items: Vec<Item> = entries.iter().map(|entry| item(meta, entry)).collect();
+    let items: Vec<Item> = entries.iter().map(item).collect();
     let mut namespaces = BTreeMap::new();
     if items.iter().any(|i| i.extensions.contains_key("media")) {
         namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
@@ -63,14 +62,14 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
     Ok(out)
 }
 
-fn item(meta: &FeedMeta, entry: &Entry) -> Item {
+fn item(entry: &Entry) -> Item {
     let article = entry.article;
     let mut extensions = ExtensionMap::new();
     if let Some(image) = article.image() {
         extensions.insert("media".to_owned(), media(image));
     }
     extensions.insert(String::new(), guid(&article.link));
-    let full = meta.content == ContentMode::Full;
+    let full = entry.full;
     // With content:encoded a description must come first (W3C validator:
     // NeedDescriptionBeforeContent): the title stands in for a missing excerpt.
     let description = article.summary().or(full.then_some(article.title.as_str()));
@@ -92,7 +91,7 @@ fn item(meta: &FeedMeta, entry: &Entry) -> Item {
             creators: vec![p.name.clone()],
             ..DublinCoreExtension::default()
         }),
-        content: (meta.content == ContentMode::Full).then(|| super::full_html(article)),
+        content: entry.full.then(|| super::full_html(article)),
         extensions,
         ..Item::default()
     }

@@ -1,23 +1,50 @@
-//! Grouping selected articles by topic.
+//! Topics: names resolved to slugs through the taxonomy, once per run.
 
 use super::slug::slugify;
 use crate::model::{Article, TaxonomyTopic};
 use rustc_hash::FxHashMap as HashMap;
 
-/// One topic feed's worth of entries.
+/// A topic some selected article has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topic {
     pub slug: String,
     /// The taxonomy name, else the spelling most articles use.
     pub name: String,
     pub description: Option<String>,
+    /// As written in the taxonomy (may be relative).
     pub image: Option<String>,
     /// The parent topic's slug, from the taxonomy.
     pub parent: Option<String>,
-    /// Indices into the article list, newest first, at most `limit`.
-    pub entries: Vec<usize>,
-    /// Articles in the topic before the limit.
-    pub article_count: usize,
+}
+
+/// Every topic of the selected articles, by slug, and each article's
+/// topics: resolved once, read by every feed that groups or filters by
+/// topic and by every entry that shows its categories.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TopicTable {
+    /// Sorted by slug.
+    pub topics: Vec<Topic>,
+    /// Article `i`'s topics are `flat[starts[i]..starts[i + 1]]`, indices
+    /// into `topics` in the order the article names them.
+    starts: Vec<u32>,
+    flat: Vec<u32>,
+}
+
+impl TopicTable {
+    /// Indices into `topics` of article `index`'s topics.
+    pub fn of(&self, index: usize) -> &[u32] {
+        match (self.starts.get(index), self.starts.get(index + 1)) {
+            (Some(&start), Some(&end)) => &self.flat[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+
+    /// The index of the topic with this slug.
+    pub fn find(&self, slug: &str) -> Option<usize> {
+        self.topics
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
+    }
 }
 
 /// Maps topic names to slugs, through the taxonomy first.
@@ -55,81 +82,56 @@ impl<'a> SlugResolver<'a> {
     }
 }
 
-/// Group `ordered` (indices of selected articles, newest first) by topic.
-pub fn group(
-    articles: &[Article],
-    ordered: &[usize],
-    resolver: &SlugResolver,
-    limit: usize,
-) -> Vec<Topic> {
-    // First, in memory order, number each distinct topic name and note
-    // every article's name numbers. The newest-first pass below then reads
-    // one small array instead of jumping between articles and their names,
-    // which cost more than all the rest of selection.
-    let mut number_of: HashMap<&str, usize> = HashMap::default();
+/// The topics of the articles in `ordered` (indices, newest first).
+pub fn table(articles: &[Article], ordered: &[usize], resolver: &SlugResolver) -> TopicTable {
+    // Number each distinct name once (its slug is computed once too), then
+    // note every article's groups: the names of an article are read once.
+    // name → (its number, its group); `uses[number]`: articles using it.
+    let mut group_of_name: HashMap<&str, (usize, usize)> = HashMap::default();
     let mut names: Vec<&str> = Vec::new();
-    let mut starts: Vec<usize> = Vec::with_capacity(articles.len() + 1);
-    let mut numbers: Vec<usize> = Vec::with_capacity(articles.len() * 2);
-    for article in articles {
-        starts.push(numbers.len());
-        for name in &article.topics {
-            let number = *number_of.entry(name.as_str()).or_insert_with(|| {
-                names.push(name.as_str());
-                names.len() - 1
-            });
-            numbers.push(number);
-        }
-    }
-    starts.push(numbers.len());
-
-    // Then, newest first: each name's group (by slug, computed once per
-    // name), and how many articles use each spelling.
-    let mut group_of_name: Vec<Option<usize>> = vec![None; names.len()];
-    let mut uses: Vec<usize> = vec![0; names.len()];
-    struct Group<'a> {
+    let mut uses: Vec<usize> = Vec::new();
+    struct Group {
         slug: String,
-        entries: Vec<usize>,
-        /// Names that resolve to this group, with how many articles use each.
-        spellings: Vec<(&'a str, usize)>,
     }
     let mut groups: Vec<Group> = Vec::new();
     let mut by_slug: HashMap<String, usize> = HashMap::default();
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ordered.len() * 2);
     let mut seen: Vec<usize> = Vec::new();
     for &index in ordered {
         seen.clear();
-        for &number in &numbers[starts[index]..starts[index + 1]] {
-            let g = *group_of_name[number].get_or_insert_with(|| {
-                let slug = resolver.slug(names[number]);
-                *by_slug.entry(slug.clone()).or_insert_with(|| {
-                    groups.push(Group {
-                        slug,
-                        entries: Vec::new(),
-                        spellings: Vec::new(),
-                    });
+        for name in &articles[index].topics {
+            let (number, g) = *group_of_name.entry(name.as_str()).or_insert_with(|| {
+                let slug = resolver.slug(name);
+                let g = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                    groups.push(Group { slug });
                     groups.len() - 1
-                })
+                });
+                names.push(name.as_str());
+                uses.push(0);
+                (names.len() - 1, g)
             });
             uses[number] += 1;
             if !seen.contains(&g) {
-                groups[g].entries.push(index);
                 seen.push(g);
+                pairs.push((index as u32, g as u32));
             }
         }
     }
-    for (number, group) in group_of_name.iter().enumerate() {
-        if let Some(g) = *group {
-            groups[g].spellings.push((names[number], uses[number]));
-        }
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| groups[a].slug.cmp(&groups[b].slug));
+    let mut position = vec![0u32; groups.len()];
+    for (pos, &g) in order.iter().enumerate() {
+        position[g] = pos as u32;
     }
-    groups.sort_by(|a, b| a.slug.cmp(&b.slug));
-    groups
-        .into_iter()
-        .map(|group| {
-            let Group {
-                slug,
-                mut entries,
-                mut spellings,
-            } = group;
+    let mut spellings_of: Vec<Vec<(&str, usize)>> = vec![Vec::new(); groups.len()];
+    for &(number, g) in group_of_name.values() {
+        spellings_of[g].push((names[number], uses[number]));
+    }
+    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    let topics = order
+        .iter()
+        .filter_map(|&g| Some((slots[g].take()?, std::mem::take(&mut spellings_of[g]))))
+        .map(|(group, mut spellings)| {
             spellings.sort_unstable();
             let taxonomy = spellings
                 .iter()
@@ -138,23 +140,38 @@ pub fn group(
                 Some(t) => t.name.clone(),
                 None => most_used(&spellings),
             };
-            let article_count = entries.len();
-            if limit > 0 {
-                entries.truncate(limit);
-            }
             Topic {
-                slug,
+                slug: group.slug,
                 name,
                 description: taxonomy.and_then(|t| t.description.clone()),
                 image: taxonomy.and_then(|t| t.image.clone()),
                 parent: taxonomy
                     .and_then(|t| t.parent.as_deref())
                     .map(|p| resolver.slug(p)),
-                entries,
-                article_count,
             }
         })
-        .collect()
+        .collect();
+    // Stable by article: each article keeps the order it names its topics in.
+    pairs.sort_by_key(|&(article, _)| article);
+    let mut starts = Vec::with_capacity(articles.len() + 1);
+    let mut flat = Vec::with_capacity(pairs.len());
+    let mut next = pairs.iter().peekable();
+    for index in 0..articles.len() {
+        starts.push(flat.len() as u32);
+        while let Some(&&(article, g)) = next.peek() {
+            if article as usize != index {
+                break;
+            }
+            flat.push(position[g as usize]);
+            next.next();
+        }
+    }
+    starts.push(flat.len() as u32);
+    TopicTable {
+        topics,
+        starts,
+        flat,
+    }
 }
 
 /// The spelling used most; ties go to the smallest string.

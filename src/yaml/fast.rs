@@ -645,37 +645,49 @@ secured: "UT8Ro6q8+/="
         assert!(parse_mapping(&shallow, keep_all()).is_some());
     }
 
+    /// Edge cases the fast reader reads itself: it must answer, and agree.
     #[test]
-    fn agrees_on_edge_cases() {
+    fn answers_and_agrees_on_edge_cases() {
         for text in [
-            "a:\n- x\n- y\nb: 1\n",
             "a:\n  - k: 1\n    l:\n    - z\n  - k: 2\n",
-            "- a:\n- b\n",
             "a: x # c\nb: 'y' # c\n",
             "a: C# and F#\n",
             "a: [http://x/y, {k: v}]\n",
             "a: {k: http://x:80/y}\n",
             "a: x]\n",
             "a: [ ]\nb: { }\n",
-            "a: 9223372036854775807\n",
             "a: 99999999999999999\n",
             "a: 0\nb: 2022-01-03\nc: 2022-01-03 10:00:00 +01:00\n",
             "a: 'x'\nb: \"\"\nc: ''\n",
-            "a: \"\\ud800\"\n",
             "a: \"\\u00e9\\/\\\\\"\n",
-            "a: Infinity\nb: nan\n",
             "a: True\nb: FALSE\nc: Null\n",
             "a: /relative/path.png\n",
-            "a: \u{a0}x\n",
             "a: x\u{a0}\n",
             "a: ü\n",
             "a:\n  b:\n    c: 1\n  d: 2\n",
-            "a:\n  b: 1\n   c: 2\n",
-            "a:\n    b: 1\n  c: 2\n",
             "# comment\na: 1\n\n   # indented comment\nb: 2\n",
-            "a: [x, [y, z], {}]\n",
             "a: {b: [1, 2], c: {d: e}}\n",
             "a: x:y\n",
+        ] {
+            assert!(assert_agrees(text), "declined {text:?}");
+        }
+    }
+
+    /// Edge cases it leaves to the full parser (odd indentation, sequences
+    /// at the top, numbers at the edge of i64, …): it may decline, and where
+    /// it answers it agrees.
+    #[test]
+    fn declines_or_agrees_on_the_odd_ones() {
+        for text in [
+            "a:\n- x\n- y\nb: 1\n",
+            "- a:\n- b\n",
+            "a: 9223372036854775807\n",
+            "a: \"\\ud800\"\n",
+            "a: Infinity\nb: nan\n",
+            "a: \u{a0}x\n",
+            "a:\n  b: 1\n   c: 2\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "a: [x, [y, z], {}]\n",
             "a: -\n",
             "a: x\n- y\n",
         ] {

@@ -1,7 +1,14 @@
 //! The config file (`feedsmith.yaml`) and the settings a run uses, after
-//! command-line options are applied on top of it.
+//! command-line options are applied on top of it: one part per stage.
 
-use crate::model::TaxonomyTopic;
+mod feeds;
+
+pub use feeds::FeedConfig;
+
+use crate::load::LoadSettings;
+use crate::model::{Author, ContentMode, Format, TaxonomyTopic};
+use crate::render::RenderSettings;
+use crate::select::SelectSettings;
 use crate::yaml;
 use chrono::{DateTime, Utc};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -17,7 +24,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 /// (such as one byte past the limit) then fits any integer type used.
 pub const MAX_MAX_FILE_SIZE: u64 = 1 << 30;
 /// Default and largest `max_topics`.
-pub const DEFAULT_MAX_TOPICS: usize = 100;
+pub use crate::load::DEFAULT_MAX_TOPICS;
 pub const MAX_MAX_TOPICS: usize = 10_000;
 
 /// The config file as written. Unknown keys are an error.
@@ -41,47 +48,22 @@ pub struct ConfigFile {
     pub include: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Taxonomy entries, with the keys of `_data/topics/*.yaml`.
     #[serde(default)]
-    pub topics: Vec<TopicConfig>,
+    pub topics: Vec<yaml::Node>,
     pub max_file_size: Option<u64>,
     /// Most topics read per article (default 100); the rest are dropped.
     pub max_topics: Option<usize>,
     /// Which format `index.opml` subscribes to (default atom).
-    pub opml_format: Option<crate::render::Format>,
+    pub opml_format: Option<crate::model::Format>,
     /// WebSub hub announced in every feed.
     pub hub: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Author {
-    pub name: String,
-    pub email: Option<String>,
-    pub uri: Option<String>,
-}
-
-/// What an entry carries: the excerpt only, or full HTML content too.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ContentMode {
-    #[default]
-    Summary,
-    Full,
-}
-
-/// A taxonomy entry in the config, with the keys of `_data/topics/*.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicConfig {
-    #[serde(rename = "_id")]
-    pub id: Option<String>,
-    pub name: String,
-    pub shortname: Option<String>,
-    pub parent: Option<String>,
-    pub description: Option<String>,
-    pub image: Option<String>,
-    #[serde(default)]
-    pub keywords: Vec<String>,
+    /// The file's text, for the line of a problem found after parsing.
+    #[serde(skip)]
+    pub text: String,
+    /// Where it was read from (relative paths in it are relative to its folder).
+    #[serde(skip)]
+    pub path: Option<std::path::PathBuf>,
 }
 
 /// Options from the command line that override the config file.
@@ -93,31 +75,25 @@ pub struct Overrides {
     pub now: Option<DateTime<Utc>>,
 }
 
-/// Everything a run needs, validated.
+/// Default largest feed file: readers and services reject or truncate
+/// larger ones (FeedBurner 512 KB, CommaFeed 5 MB, Miniflux 15 MB).
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
+
+/// Everything a run needs, validated: one part per stage.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub title: String,
-    pub description: String,
-    /// Where the out folder is served; always ends with `/`.
-    pub base_url: Option<Url>,
-    pub site_url: Option<Url>,
-    pub language: String,
-    pub author: Option<Author>,
-    pub icon: Option<String>,
-    pub logo: Option<String>,
-    pub limit: usize,
-    pub min_quality: Option<i64>,
-    pub drafts: bool,
-    pub future: bool,
-    pub content: ContentMode,
-    pub include: GlobSet,
-    pub exclude: GlobSet,
+    pub load: LoadSettings,
+    pub select: SelectSettings,
+    pub render: RenderSettings,
+    /// The config's own `topics:`, read before `_data/topics`.
     pub topics: Vec<TaxonomyTopic>,
-    pub max_file_size: u64,
-    pub max_topics: usize,
-    pub now: DateTime<Utc>,
-    pub opml_format: crate::render::Format,
-    pub hub: Option<String>,
+}
+
+impl Settings {
+    /// Where the out folder is served.
+    pub fn base_url(&self) -> Option<&Url> {
+        self.render.base_url.as_ref()
+    }
 }
 
 /// A config problem: nothing can be done (exit status 2).
@@ -148,21 +124,54 @@ pub fn read(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigError> {
             )))
         }
     };
-    if text.trim().is_empty() {
-        return Ok(ConfigFile::default());
-    }
-    yaml::from_str(&text).map_err(|e| {
+    let mut file = if text.trim().is_empty() {
+        ConfigFile::default()
+    } else {
+        parse(&text, path)?
+    };
+    file.text = text;
+    file.path = Some(path.to_owned());
+    Ok(file)
+}
+
+/// The config's text as a [`ConfigFile`]; errors carry the line and, for a
+/// misspelt key, the closest known one.
+fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
+    yaml::from_str(text).map_err(|e| {
         let position = match (e.line, e.column) {
             (Some(l), Some(c)) => format!("{l}:{c}:"),
             (Some(l), None) => format!("{l}:"),
             _ => String::new(),
         };
         config_error(format!(
-            "{}:{position} error: invalid config: {}",
+            "{}:{position} error: invalid config: {}{}",
             path.display(),
-            e.message
+            e.message,
+            suggestion(&e.message)
         ))
     })
+}
+
+/// `; did you mean `type`?` for serde's "unknown field `typ`, expected one
+/// of `topics`, `type`, …", when one known key is close.
+fn suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return String::new();
+    };
+    let Some((unknown, expected)) = rest.split_once('`') else {
+        return String::new();
+    };
+    let best = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|known| (strsim::damerau_levenshtein(unknown, known), known))
+        .filter(|(distance, known)| *distance <= 2.max(known.len() / 3))
+        .min();
+    match best {
+        Some((_, known)) => format!("; did you mean `{known}`?"),
+        None => String::new(),
+    }
 }
 
 impl Settings {
@@ -220,64 +229,111 @@ impl Settings {
                 return Err(config_error("error: config `author.name` is empty"));
             }
         }
-        let topics = file
-            .topics
-            .into_iter()
-            .map(|t| TaxonomyTopic {
-                id: t.id.unwrap_or_else(|| t.name.clone()),
-                name: t.name,
-                shortname: t.shortname,
-                parent: t.parent,
-                description: t.description,
-                image: t.image,
-                keywords: t.keywords,
-            })
-            .collect();
+        let mut topics = Vec::with_capacity(file.topics.len());
+        for (nth, node) in file.topics.iter().enumerate() {
+            // The same reader as `_data/topics` files; the id falls back to the name.
+            let fallback = match node.get("name") {
+                Some(yaml::Node::Str(name)) => name.clone(),
+                _ => String::new(),
+            };
+            match crate::load::taxonomy_topic(node, &fallback) {
+                Some(topic) => topics.push(topic),
+                None => {
+                    return Err(config_error(format!(
+                        "error: config `topics`: entry {} has no `name` or `_id`",
+                        nth + 1
+                    )))
+                }
+            }
+        }
+        let link_base = site_url.clone().or_else(|| base_url.clone());
+        let site_link = link_base
+            .as_ref()
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_default();
+        let limit = file.limit.unwrap_or(DEFAULT_LIMIT);
+        let drafts = overrides.drafts || file.drafts.unwrap_or(false);
+        let content = file.content.unwrap_or_default();
+        let definitions = feeds::definitions(
+            Vec::new(),
+            &feeds::Context {
+                overall_feed: true,
+                topic_feeds: true,
+                link_base: link_base.as_ref(),
+                text: &file.text,
+            },
+        )
+        .map_err(|e| match &file.path {
+            Some(path) if e.message.starts_with(|c: char| c.is_ascii_digit()) => {
+                config_error(format!("{}:{}", path.display(), e.message))
+            }
+            _ => e,
+        })?;
+        // Text from the config ends up in XML too: clean it like article text.
+        let author = file.author.map(|a| Author {
+            name: crate::text::clean_line(&a.name),
+            email: a.email.map(|e| crate::text::clean_line(&e)),
+            uri: a.uri.map(|u| crate::text::clean_line(&u)),
+        });
         Ok(Settings {
-            title,
-            description,
-            base_url,
-            site_url,
-            language,
-            // Text from the config ends up in XML too: clean it like article text.
-            author: file.author.map(|a| Author {
-                name: crate::text::clean_line(&a.name),
-                email: a.email.map(|e| crate::text::clean_line(&e)),
-                uri: a.uri.map(|u| crate::text::clean_line(&u)),
-            }),
-            icon,
-            logo,
-            limit: file.limit.unwrap_or(DEFAULT_LIMIT),
-            min_quality: file.min_quality,
-            drafts: overrides.drafts || file.drafts.unwrap_or(false),
-            future: overrides.future || file.future.unwrap_or(false),
-            content: file.content.unwrap_or_default(),
-            include: glob_set(&file.include, "include")?,
-            exclude: glob_set(&file.exclude, "exclude")?,
+            load: LoadSettings {
+                include: glob_set(&file.include, "include")?,
+                exclude: glob_set(&file.exclude, "exclude")?,
+                site_url: site_url.clone(),
+                keep_body: content == ContentMode::Full,
+                max_file_size: bounded(
+                    "max_file_size",
+                    file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+                    1,
+                    MAX_MAX_FILE_SIZE,
+                    " (1 GiB)",
+                )?,
+                max_topics: bounded(
+                    "max_topics",
+                    file.max_topics.unwrap_or(DEFAULT_MAX_TOPICS) as u64,
+                    1,
+                    MAX_MAX_TOPICS as u64,
+                    "",
+                )? as usize,
+            },
+            select: SelectSettings {
+                now: overrides.now.unwrap_or(now),
+                drafts,
+                future: overrides.future || file.future.unwrap_or(false),
+                min_quality: file.min_quality,
+                limit,
+                max_bytes: 0,
+                definitions,
+                site_title: title.clone(),
+                site_description: description.clone(),
+                site_link: site_link.clone(),
+                link_base,
+                topic_url: None,
+                default_image: logo.clone().or_else(|| icon.clone()),
+            },
+            render: RenderSettings {
+                base_url,
+                site_title: title,
+                site_description: description,
+                site_link,
+                language,
+                author,
+                icon,
+                logo,
+                hub: file
+                    .hub
+                    .map(|raw| {
+                        crate::load::resolve_link(&raw, None).map_err(|reason| {
+                            config_error(format!("error: config `hub`: {reason}"))
+                        })
+                    })
+                    .transpose()?,
+                content,
+                opml_format: file.opml_format.unwrap_or(Format::Atom),
+                pages: false,
+                page_css: None,
+            },
             topics,
-            max_file_size: bounded(
-                "max_file_size",
-                file.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-                1,
-                MAX_MAX_FILE_SIZE,
-                " (1 GiB)",
-            )?,
-            max_topics: bounded(
-                "max_topics",
-                file.max_topics.unwrap_or(DEFAULT_MAX_TOPICS) as u64,
-                1,
-                MAX_MAX_TOPICS as u64,
-                "",
-            )? as usize,
-            now: overrides.now.unwrap_or(now),
-            opml_format: file.opml_format.unwrap_or(crate::render::Format::Atom),
-            hub: file
-                .hub
-                .map(|raw| {
-                    crate::load::resolve_link(&raw, None)
-                        .map_err(|reason| config_error(format!("error: config `hub`: {reason}")))
-                })
-                .transpose()?,
         })
     }
 }
@@ -362,12 +418,16 @@ mod tests {
             now(),
         )
         .unwrap();
-        assert_eq!(s.base_url.unwrap().as_str(), "https://x.example/feeds/");
+        assert_eq!(s.base_url().unwrap().as_str(), "https://x.example/feeds/");
         assert_eq!(
-            (s.title.as_str(), s.limit, s.drafts),
+            (
+                s.render.site_title.as_str(),
+                s.select.limit,
+                s.select.drafts
+            ),
             ("x.example", 50, true)
         );
-        assert_eq!(s.now, now());
+        assert_eq!(s.select.now, now());
     }
 
     #[test]

@@ -1,0 +1,335 @@
+//! From definitions to feeds: filter the candidates, order them, split
+//! them by value with `per`, cut each feed at its limit.
+
+use super::definition::{DefinitionKind, FeedDefinition, Per, Sort};
+use super::feed::{Feed, FeedKind};
+use super::topics::{SlugResolver, Topic, TopicTable};
+use super::SelectSettings;
+use crate::model::Article;
+use rustc_hash::FxHashMap;
+
+/// The selected articles, newest first: without drafts, and with the
+/// drafts that pass every other filter (only when a feed asks for them).
+pub struct Candidates<'a> {
+    pub kept: &'a [usize],
+    pub with_drafts: Option<&'a [usize]>,
+}
+
+/// Every feed of every definition, in definition order.
+pub fn build(
+    articles: &[Article],
+    candidates: &Candidates,
+    topics: &TopicTable,
+    resolver: &SlugResolver,
+    settings: &SelectSettings,
+) -> Vec<Feed> {
+    let mut feeds = Vec::new();
+    let mut defined = 0;
+    for definition in &settings.definitions {
+        let kind = match definition.kind {
+            DefinitionKind::Overall => FeedKind::Overall,
+            DefinitionKind::Topics => FeedKind::Topic,
+            DefinitionKind::Defined => {
+                defined += 1;
+                FeedKind::Defined(defined - 1)
+            }
+        };
+        let matched = matching(articles, candidates, topics, resolver, definition, settings);
+        let first = feeds.len();
+        match definition.per {
+            None => feeds.push(feed(kind, definition, None, matched, settings)),
+            Some(per) => {
+                for (key, name, entries) in split(articles, topics, per, &matched) {
+                    let topic = if per == Per::Topic {
+                        topics.find(&key).and_then(|t| topics.topics.get(t))
+                    } else {
+                        None
+                    };
+                    let value = Value { key, name, topic };
+                    feeds.push(per_feed(kind, definition, value, entries, settings));
+                }
+            }
+        }
+        link_parents(&mut feeds[first..]);
+    }
+    feeds
+}
+
+/// A `per` value: its slug, its display name, and its topic when by topic.
+struct Value<'a> {
+    key: String,
+    name: String,
+    topic: Option<&'a Topic>,
+}
+
+/// The definition's matching articles, in its order.
+fn matching(
+    articles: &[Article],
+    candidates: &Candidates,
+    topics: &TopicTable,
+    resolver: &SlugResolver,
+    definition: &FeedDefinition,
+    settings: &SelectSettings,
+) -> Vec<usize> {
+    let filter = &definition.filter;
+    let source: &[usize] = match (filter.drafts, candidates.with_drafts) {
+        (Some(true), Some(with_drafts)) => with_drafts,
+        _ => candidates.kept,
+    };
+    // `drafts: false` under `--drafts`: the drafts are in `kept`; leave them out.
+    let no_drafts = filter.drafts == Some(false) && settings.drafts;
+    // Topic names → indices in the table; a name no article has matches nothing.
+    let wanted: Vec<Option<usize>> = filter
+        .topics
+        .iter()
+        .map(|name| topics.find(&resolver.slug(name)))
+        .collect();
+    let topics_match = |index: usize| {
+        if wanted.is_empty() {
+            return true;
+        }
+        let has = |t: &Option<usize>| t.is_some_and(|t| topics.of(index).contains(&(t as u32)));
+        if filter.all_topics {
+            wanted.iter().all(has)
+        } else {
+            wanted.iter().any(has)
+        }
+    };
+    let mut matched: Vec<usize> = source
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let article = &articles[i];
+            !(no_drafts && article.draft)
+                && filter.matches(article, settings.now)
+                && topics_match(i)
+        })
+        .collect();
+    // Stable: ties keep the newest-first, then-link order of the candidates.
+    match definition.sort {
+        Sort::Newest => {}
+        Sort::Quality => matched.sort_by_key(|&i| std::cmp::Reverse(articles[i].quality.map(Some))),
+        Sort::Heat => matched.sort_by_key(|&i| std::cmp::Reverse(articles[i].heat.map(Some))),
+    }
+    matched
+}
+
+/// `matched` split by value, each part in `matched`'s order, sorted by slug.
+fn split(
+    articles: &[Article],
+    topics: &TopicTable,
+    per: Per,
+    matched: &[usize],
+) -> Vec<(String, String, Vec<usize>)> {
+    if per == Per::Topic {
+        let mut parts: Vec<Vec<usize>> = vec![Vec::new(); topics.topics.len()];
+        for &i in matched {
+            for &t in topics.of(i) {
+                parts[t as usize].push(i);
+            }
+        }
+        return topics
+            .topics
+            .iter()
+            .zip(parts)
+            .filter(|(_, entries)| !entries.is_empty())
+            .map(|(topic, entries)| (topic.slug.clone(), topic.name.clone(), entries))
+            .collect();
+    }
+    struct Part<'a> {
+        entries: Vec<usize>,
+        spellings: FxHashMap<&'a str, usize>,
+    }
+    let mut parts: FxHashMap<String, Part> = FxHashMap::default();
+    for &i in matched {
+        if let Some((slug, name)) = per.value(&articles[i]) {
+            let part = parts.entry(slug).or_insert_with(|| Part {
+                entries: Vec::new(),
+                spellings: FxHashMap::default(),
+            });
+            part.entries.push(i);
+            *part.spellings.entry(name).or_insert(0) += 1;
+        }
+    }
+    let mut out: Vec<(String, String, Vec<usize>)> = parts
+        .into_iter()
+        .map(|(slug, part)| {
+            // The spelling most articles use; ties to the smallest string.
+            let name = part
+                .spellings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(name, _)| name.to_owned())
+                .unwrap_or_default();
+            (slug, name, part.entries)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn limit_of(definition: &FeedDefinition, settings: &SelectSettings) -> usize {
+    definition.limit.unwrap_or(settings.limit)
+}
+
+fn cut(mut entries: Vec<usize>, limit: usize) -> (Vec<usize>, usize) {
+    let matched = entries.len();
+    if limit > 0 {
+        entries.truncate(limit);
+    }
+    (entries, matched)
+}
+
+/// A definition without `per`: one feed.
+fn feed(
+    kind: FeedKind,
+    definition: &FeedDefinition,
+    key: Option<String>,
+    matched: Vec<usize>,
+    settings: &SelectSettings,
+) -> Feed {
+    let (entries, matched) = cut(matched, limit_of(definition, settings));
+    let site = &settings.site_title;
+    let (name, title, description, group) = match kind {
+        FeedKind::Overall => (
+            site.clone(),
+            definition.title.clone().unwrap_or_else(|| site.clone()),
+            definition
+                .description
+                .clone()
+                .unwrap_or_else(|| settings.site_description.clone()),
+            String::new(),
+        ),
+        _ => {
+            let name = definition
+                .title
+                .clone()
+                .unwrap_or_else(|| definition.dir.trim_end_matches('/').to_owned());
+            let title = definition
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("{site}: {name}"));
+            let description = definition
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{name} from {site}."));
+            (name, title, description, FEEDS_GROUP.to_owned())
+        }
+    };
+    Feed {
+        kind,
+        dir: definition.dir.clone(),
+        key,
+        name,
+        title,
+        description,
+        link: definition
+            .link
+            .clone()
+            .unwrap_or_else(|| settings.site_link.clone()),
+        image: definition
+            .image
+            .clone()
+            .or_else(|| settings.default_image.clone()),
+        parent: None,
+        group,
+        entries,
+        matched,
+        formats: definition.formats.clone(),
+        max_bytes: definition.max_bytes.unwrap_or(settings.max_bytes),
+        aliases: definition.aliases.clone(),
+    }
+}
+
+/// Heading of the group of defined feeds without `per`.
+pub const FEEDS_GROUP: &str = "Feeds";
+/// Heading of the group of topic feeds.
+pub const TOPICS_GROUP: &str = "Topics";
+
+/// One feed of a `per` definition.
+fn per_feed(
+    kind: FeedKind,
+    definition: &FeedDefinition,
+    value: Value,
+    matched: Vec<usize>,
+    settings: &SelectSettings,
+) -> Feed {
+    let (entries, matched) = cut(matched, limit_of(definition, settings));
+    let site = &settings.site_title;
+    let name = value.name;
+    let topic = value.topic;
+    let with_name = |template: &str| template.replace("{name}", &name);
+    let title = match &definition.title {
+        Some(t) if t.contains("{name}") => with_name(t),
+        Some(t) if kind != FeedKind::Topic => format!("{t}: {name}"),
+        _ => format!("{site}: {name}"),
+    };
+    let description = match (
+        &definition.description,
+        topic.and_then(|t| t.description.clone()),
+    ) {
+        (Some(d), _) => with_name(d),
+        (None, Some(d)) => d,
+        (None, None) => format!("Articles about {name} from {site}."),
+    };
+    let group = match kind {
+        FeedKind::Topic => TOPICS_GROUP.to_owned(),
+        _ => definition
+            .title
+            .as_deref()
+            .map(|t| {
+                t.replace("{name}", "")
+                    .trim_matches([' ', ':', '-'])
+                    .to_owned()
+            })
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| definition.dir.trim_end_matches('/').to_owned()),
+    };
+    let link = match (&settings.topic_url, topic, kind) {
+        (Some(template), Some(topic), FeedKind::Topic) => {
+            let raw = template.replace("{slug}", &topic.slug);
+            crate::load::resolve_link(&raw, settings.link_base.as_ref()).ok()
+        }
+        _ => None,
+    };
+    let topic_image = topic
+        .and_then(|t| t.image.as_deref())
+        .and_then(|raw| crate::load::resolve_link(raw, settings.link_base.as_ref()).ok());
+    Feed {
+        kind,
+        dir: format!("{}{}/", definition.dir, value.key),
+        parent: topic
+            .and_then(|t| t.parent.as_deref())
+            .map(|p| format!("{}{p}/", definition.dir)),
+        key: Some(value.key),
+        name,
+        title,
+        description,
+        link: link
+            .or_else(|| definition.link.clone())
+            .unwrap_or_else(|| settings.site_link.clone()),
+        image: topic_image
+            .or_else(|| definition.image.clone())
+            .or_else(|| settings.default_image.clone()),
+        group,
+        entries,
+        matched,
+        formats: definition.formats.clone(),
+        max_bytes: definition.max_bytes.unwrap_or(settings.max_bytes),
+        aliases: definition.aliases.clone(),
+    }
+}
+
+/// A parent that has no feed of its own (or is the feed itself) is dropped.
+fn link_parents(feeds: &mut [Feed]) {
+    let dirs: std::collections::HashSet<String> = feeds.iter().map(|f| f.dir.clone()).collect();
+    for feed in feeds {
+        if feed
+            .parent
+            .as_ref()
+            .is_some_and(|p| !dirs.contains(p) || *p == feed.dir)
+        {
+            feed.parent = None;
+        }
+    }
+}

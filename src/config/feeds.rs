@@ -86,6 +86,7 @@ pub enum SortConfig {
 pub enum PerConfig {
     Topic,
     Type,
+    Provider,
 }
 
 /// What the definitions need from the rest of the config.
@@ -104,21 +105,26 @@ pub fn definitions(
     cx: &Context,
 ) -> Result<Vec<FeedDefinition>, ConfigError> {
     let mut out = Vec::new();
+    // The config line of each definition (none for the built-in ones).
+    let mut lines = Vec::new();
     if cx.overall_feed {
         out.push(FeedDefinition::new(DefinitionKind::Overall, ""));
+        lines.push(None);
     }
     if cx.topic_feeds {
         out.push(FeedDefinition {
             per: Some(Per::Topic),
             ..FeedDefinition::new(DefinitionKind::Topics, TOPICS_DIR)
         });
+        lines.push(None);
     }
     for (nth, config) in feeds.into_iter().enumerate() {
         let at = line_of_path(cx.text, nth);
         let definition = definition(config, cx).map_err(|e| at_line(e, at))?;
         out.push(definition);
+        lines.push(at);
     }
-    check_collisions(&out, cx)?;
+    check_collisions(&out, &lines)?;
     Ok(out)
 }
 
@@ -187,6 +193,7 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
         per: config.per.map(|per| match per {
             PerConfig::Topic => Per::Topic,
             PerConfig::Type => Per::Type,
+            PerConfig::Provider => Per::Provider,
         }),
         image: resolve(config.image, "image")?,
         link: resolve(config.link, "link")?,
@@ -251,19 +258,22 @@ fn window(raw: &str) -> Result<Duration, ConfigError> {
 /// Two feeds in one folder, a feed inside a `per` definition's folder
 /// (where its per-value feeds go), an alias that is a live folder: each a
 /// config error naming both.
-fn check_collisions(definitions: &[FeedDefinition], cx: &Context) -> Result<(), ConfigError> {
+fn check_collisions(
+    definitions: &[FeedDefinition],
+    lines: &[Option<usize>],
+) -> Result<(), ConfigError> {
     let name = |d: &FeedDefinition| match d.kind {
         DefinitionKind::Overall => "the overall feed".to_owned(),
         DefinitionKind::Topics => "the topic feeds (`topic_feeds`)".to_owned(),
         DefinitionKind::Defined => format!("feed `{}`", d.dir.trim_end_matches('/')),
     };
     for (i, a) in definitions.iter().enumerate() {
-        for b in &definitions[i + 1..] {
+        for (j, b) in definitions.iter().enumerate().skip(i + 1) {
             let clash = a.dir == b.dir
                 || (a.per.is_some() && b.dir.starts_with(&a.dir) && !a.dir.is_empty())
                 || (b.per.is_some() && a.dir.starts_with(&b.dir) && !b.dir.is_empty());
             if clash {
-                let line = line_of_dir(cx.text, b).or_else(|| line_of_dir(cx.text, a));
+                let line = lines[j].or(lines[i]);
                 return Err(at_line(
                     config_error(format!(
                         "error: {} and {} would write to the same folder `{}`; give one another `path`",
@@ -276,7 +286,7 @@ fn check_collisions(definitions: &[FeedDefinition], cx: &Context) -> Result<(), 
             }
         }
     }
-    for d in definitions {
+    for (d, line) in definitions.iter().zip(lines) {
         for alias in &d.aliases {
             if let Some(live) = definitions.iter().find(|o| {
                 o.dir == *alias
@@ -289,7 +299,7 @@ fn check_collisions(definitions: &[FeedDefinition], cx: &Context) -> Result<(), 
                         alias.trim_end_matches('/'),
                         name(live)
                     )),
-                    line_of_dir(cx.text, d),
+                    *line,
                 ));
             }
         }
@@ -311,18 +321,6 @@ fn line_of_path(text: &str, nth: usize) -> Option<usize> {
         })
         .nth(nth)
         .map(|(i, _)| i + 1)
-}
-
-/// Line of the `path:` of the definition writing to `d.dir`, if written.
-fn line_of_dir(text: &str, d: &FeedDefinition) -> Option<usize> {
-    let dir = d.dir.trim_end_matches('/');
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches("- ").trim_start();
-            l.strip_prefix("path:")
-                .is_some_and(|v| v.trim().trim_matches(['"', '\'', '/']) == dir)
-        })
-        .map(|i| i + 1)
 }
 
 /// `error: …` with the config line in front: `12: error: …`.

@@ -58,6 +58,21 @@ pub struct ConfigFile {
     pub opml_format: Option<crate::model::Format>,
     /// WebSub hub announced in every feed.
     pub hub: Option<String>,
+    /// The overall feed at the root of the out folder (default on).
+    pub overall_feed: Option<bool>,
+    /// One feed per topic under `topics/` (default on).
+    pub topic_feeds: Option<bool>,
+    /// A topic feed's alternate link, with `{slug}` (relative to `site_url`).
+    pub topic_url: Option<String>,
+    /// Largest file of a feed, in bytes (default 1 MiB; 0 = none).
+    pub max_bytes: Option<u64>,
+    /// A page a person can read in each feed's folder (default on).
+    pub pages: Option<bool>,
+    /// A style sheet copied beside the pages.
+    pub page_css: Option<String>,
+    /// Feeds described in the config, besides the built-in ones.
+    #[serde(default)]
+    pub feeds: Vec<FeedConfig>,
     /// The file's text, for the line of a problem found after parsing.
     #[serde(skip)]
     pub text: String,
@@ -155,7 +170,7 @@ fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
 /// `; did you mean `type`?` for serde's "unknown field `typ`, expected one
 /// of `topics`, `type`, …", when one known key is close.
 fn suggestion(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
+    let Some((_, rest)) = message.split_once("unknown field `") else {
         return String::new();
     };
     let Some((unknown, expected)) = rest.split_once('`') else {
@@ -251,14 +266,19 @@ impl Settings {
             .as_ref()
             .map(|u| u.as_str().to_owned())
             .unwrap_or_default();
+        if let Some(template) = &file.topic_url {
+            let sample = template.replace("{slug}", "topic");
+            crate::load::resolve_link(&sample, link_base.as_ref())
+                .map_err(|reason| config_error(format!("error: config `topic_url`: {reason}")))?;
+        }
         let limit = file.limit.unwrap_or(DEFAULT_LIMIT);
         let drafts = overrides.drafts || file.drafts.unwrap_or(false);
         let content = file.content.unwrap_or_default();
         let definitions = feeds::definitions(
-            Vec::new(),
+            file.feeds,
             &feeds::Context {
-                overall_feed: true,
-                topic_feeds: true,
+                overall_feed: file.overall_feed.unwrap_or(true),
+                topic_feeds: file.topic_feeds.unwrap_or(true),
                 link_base: link_base.as_ref(),
                 text: &file.text,
             },
@@ -274,6 +294,14 @@ impl Settings {
             name: crate::text::clean_line(&a.name),
             email: a.email.map(|e| crate::text::clean_line(&e)),
             uri: a.uri.map(|u| crate::text::clean_line(&u)),
+        });
+        let page_css = file.page_css.map(|css| {
+            let folder = file
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new(""));
+            folder.join(css)
         });
         Ok(Settings {
             load: LoadSettings {
@@ -302,13 +330,13 @@ impl Settings {
                 future: overrides.future || file.future.unwrap_or(false),
                 min_quality: file.min_quality,
                 limit,
-                max_bytes: 0,
+                max_bytes: file.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
                 definitions,
                 site_title: title.clone(),
                 site_description: description.clone(),
                 site_link: site_link.clone(),
                 link_base,
-                topic_url: None,
+                topic_url: file.topic_url,
                 default_image: logo.clone().or_else(|| icon.clone()),
             },
             render: RenderSettings {
@@ -330,8 +358,8 @@ impl Settings {
                     .transpose()?,
                 content,
                 opml_format: file.opml_format.unwrap_or(Format::Atom),
-                pages: false,
-                page_css: None,
+                pages: file.pages.unwrap_or(true),
+                page_css,
             },
             topics,
         })
@@ -466,5 +494,87 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.to_string(), "error: config `max_file_size` 18446744073709551615 is out of range: it must be from 1 to 1073741824 (1 GiB)");
+    }
+
+    /// `Settings::new` on `text` as read from `feedsmith.yaml`.
+    fn settings(text: &str) -> Result<Settings, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feedsmith.yaml");
+        std::fs::write(&path, text).unwrap();
+        let shown = |e: ConfigError| {
+            e.to_string()
+                .replace(&path.display().to_string(), "feedsmith.yaml")
+        };
+        let file = read(&path, true).map_err(shown)?;
+        Settings::new(file, Overrides::default(), now()).map_err(shown)
+    }
+
+    #[test]
+    fn feed_definitions_follow_the_built_in_ones() {
+        let s = settings(
+            "base_url: https://x.example/\nfeeds:\n  - path: videos\n    title: Videos\n    filter: {type: video, since: 7d, topics: {all: [AI, Data]}}\n    sort: heat\n    formats: [atom, rss, atom]\n    limit: 0\n  - path: by/type\n    per: type\n    aliases: [providers]\n",
+        )
+        .unwrap();
+        let dirs: Vec<&str> = s
+            .select
+            .definitions
+            .iter()
+            .map(|d| d.dir.as_str())
+            .collect();
+        assert_eq!(dirs, ["", "topics/", "videos/", "by/type/"]);
+        let videos = &s.select.definitions[2];
+        assert_eq!(videos.formats, [Format::Rss, Format::Atom]);
+        assert_eq!(videos.limit, Some(0));
+        assert!(videos.filter.all_topics && videos.filter.topics == ["AI", "Data"]);
+        assert_eq!(videos.filter.since, Some(chrono::Duration::days(7)));
+        assert_eq!(s.select.definitions[3].aliases, ["providers/"]);
+        let off =
+            settings("overall_feed: false\ntopic_feeds: false\nfeeds:\n  - path: topics/best\n")
+                .unwrap();
+        let dirs: Vec<&str> = off
+            .select
+            .definitions
+            .iter()
+            .map(|d| d.dir.as_str())
+            .collect();
+        assert_eq!(dirs, ["topics/best/"]);
+    }
+
+    #[test]
+    fn feed_definition_mistakes_are_errors_with_line_and_suggestion() {
+        for (text, expected) in [
+            (
+                "feeds:\n  - path: videos\n    filter:\n      typ: video\n",
+                "feedsmith.yaml:4:7: error: invalid config: feeds[0].filter: unknown field `typ`",
+            ),
+            ("feeds:\n  - path: videos\n    filter: {typ: video}\n", "did you mean `type`?"),
+            ("feeds:\n  - path: x\n    sort: hot\n", "unknown variant `hot`"),
+            ("feeds:\n  - path: x\n    per: author\n", "unknown variant `author`"),
+            (
+                "feeds:\n  - path: a\n  - path: b\n  - path: a\n",
+                "feedsmith.yaml:4: error: feed `a` and feed `a` would write to the same folder `a/`",
+            ),
+            (
+                "feeds:\n  - path: topics/x\n",
+                "feedsmith.yaml:2: error: the topic feeds (`topic_feeds`) and feed `topics/x` would write to the same folder `topics/`",
+            ),
+            (
+                "feeds:\n  - path: by\n    per: type\n  - path: by/video\n",
+                "feed `by` and feed `by/video` would write to the same folder `by/`",
+            ),
+            (
+                "feeds:\n  - path: a\n  - path: b\n    aliases: [a]\n",
+                "feedsmith.yaml:3: error: feed `b`: alias `a` is where feed `a` is written",
+            ),
+            ("feeds:\n  - path: Videos\n", "feedsmith.yaml:2: error: feeds: `path` `Videos` is not a folder of slugs"),
+            ("feeds:\n  - path: ../x\n", "is not a folder of slugs"),
+            ("feeds:\n  - path: x\n    formats: []\n", "`formats` is empty"),
+            ("feeds:\n  - path: x\n    filter: {since: 7 days}\n", "`since` `7 days` is not a window"),
+            ("feeds:\n  - path: x\n    image: javascript:alert(1)\n", "feed `x`: `image`"),
+            ("topic_url: \"/topics/{slug}/\"\n", "config `topic_url`"),
+        ] {
+            let err = settings(text).unwrap_err();
+            assert!(err.contains(expected), "{text}\n{err}");
+        }
     }
 }

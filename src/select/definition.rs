@@ -166,17 +166,22 @@ pub enum Sort {
 pub enum Per {
     Topic,
     Type,
+    Provider,
 }
 
 impl Per {
-    /// The slug and the display name of an article's value (`type`);
-    /// topics are resolved elsewhere.
+    /// The slug and the display name of an article's value (`type`,
+    /// provider); topics are resolved elsewhere.
     pub fn value(self, article: &Article) -> Option<(String, &str)> {
         match self {
             Per::Topic => None,
             Per::Type => {
                 let kind = article.kind.trim();
                 (!kind.is_empty()).then(|| (slugify(kind), kind))
+            }
+            Per::Provider => {
+                let name = article.provider.as_ref()?.name.trim();
+                (!name.is_empty()).then(|| (slugify(name), name))
             }
         }
     }
@@ -284,6 +289,9 @@ mod tests {
     fn per_values_are_slugged_names() {
         let a = video();
         assert_eq!(Per::Type.value(&a), Some(("video".into(), "Video")));
+        assert_eq!(Per::Provider.value(&a), Some(("youtube".into(), "YouTube")));
+        let bare = crate::testing::article("a.md", "https://x/a", at("2024-01-05T00:00:00Z"));
+        assert_eq!(Per::Provider.value(&bare), None);
     }
 
     #[test]
@@ -292,5 +300,48 @@ mod tests {
         assert!(domain_matches("m.youtube.com", "youtube.com"));
         assert!(!domain_matches("notyoutube.com", "youtube.com"));
         assert!(!domain_matches("", ""));
+    }
+
+    #[test]
+    fn per_provider_makes_one_feed_per_provider_name() {
+        let provider = |name: &str| {
+            Some(Provider {
+                name: name.into(),
+                url: Some("https://p.example".into()),
+            })
+        };
+        let mut articles: Vec<Article> = ["a", "b", "c", "d"]
+            .iter()
+            .enumerate()
+            .map(|(day, name)| {
+                crate::testing::article(
+                    &format!("{name}.md"),
+                    &format!("https://x/{name}"),
+                    at(&format!("2024-01-0{}T00:00:00Z", day + 1)),
+                )
+            })
+            .collect();
+        articles[0].provider = provider("YouTube");
+        articles[1].provider = provider("youtube");
+        articles[2].provider = provider("Medium");
+        let mut settings = crate::select::SelectSettings::defaults(at("2024-02-01T00:00:00Z"));
+        let mut by_provider = FeedDefinition::new(DefinitionKind::Defined, "providers/");
+        by_provider.per = Some(Per::Provider);
+        settings.definitions = vec![by_provider];
+        let s = crate::select::select(&articles, &[], &settings);
+        let shown: Vec<(&str, &str, Vec<usize>)> = s
+            .feeds
+            .iter()
+            .map(|f| (f.dir.as_str(), f.name.as_str(), f.entries.clone()))
+            .collect();
+        // Case-insensitive, the spelling most used (ties: the smallest);
+        // no feed for the article without a provider.
+        assert_eq!(
+            shown,
+            [
+                ("providers/medium/", "Medium", vec![2]),
+                ("providers/youtube/", "YouTube", vec![1, 0]),
+            ]
+        );
     }
 }

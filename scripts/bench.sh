@@ -353,7 +353,7 @@ feeds_bench() {
     for v in "${variants[@]}"; do
         read -r name bin config <<< "$v"
         local count
-        count=$(find "out-$name" -type f \( -name '*.xml' -o -name '*.json' \) | wc -l)
+        count=$(find "out-$name" -type f \( -name '*.xml' -o -name '*.json' \) ! -name '.*' | wc -l)
         echo "| $name | $config | $count | $(stats < "$tmp/$name.fresh") | $(stats < "$tmp/$name.rerun") | $(median < "$tmp/$name.fresh-cpu") | $(median < "$tmp/$name.rerun-cpu") | $(median < "$tmp/$name.rss" | awk '{ printf "%.0f MB", $1 / 1024 }') |"
     done
     echo

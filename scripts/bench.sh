@@ -8,9 +8,15 @@
 #   scripts/bench.sh --large       adds 1000000
 #   scripts/bench.sh --serve       HTTP: `feedsmith serve` against nginx
 #                                  (FEEDSMITH_BIN=path to measure another binary)
+#   scripts/bench.sh --feeds [N]   today's binary with 20 `feeds:` definitions
+#                                  against commit 1d295e9 (BENCH_OLD=commit),
+#                                  built and measured in the same run; default
+#                                  N=100000; DEFS=0 leaves the definitions out
 #
-# Corpora are generated once (deterministic, seed 1) into
-# ${FEEDSMITH_BENCH_DIR:-$HOME/.cache/feedsmith-bench}, outside the repo.
+# Corpora (examples/gen_corpus.rs: the shape of a real everyday-cc site,
+# one flat `_news/` folder of long dated slugs) are generated once
+# (deterministic, seed 1) into ${FEEDSMITH_BENCH_DIR:-$HOME/.cache/feedsmith-bench},
+# outside the repo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -119,29 +125,37 @@ serve_bench() {
 }
 
 sizes=()
-for arg in "$@"; do
-    case "$arg" in
+feeds_mode=
+while [ $# -gt 0 ]; do
+    case "$1" in
         --large) sizes+=(10000 100000 1000000) ;;
         --serve) serve_bench; exit 0 ;;
-        *) sizes+=("$arg") ;;
+        --feeds)
+            feeds_mode=1
+            if [ $# -gt 1 ] && [[ $2 =~ ^[0-9]+$ ]]; then sizes+=("$2"); shift; fi ;;
+        *) sizes+=("$1") ;;
     esac
+    shift
 done
-[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 runs=${RUNS:-5}
 cache_dir=${FEEDSMITH_BENCH_DIR:-$HOME/.cache/feedsmith-bench}
+target=${CARGO_TARGET_DIR:-$PWD/target}
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 cargo build --release --locked --quiet --examples
 cargo build --release --locked --quiet
-feedsmith=$PWD/target/release/feedsmith
-floor=$PWD/target/release/examples/read_floor
-gen=$PWD/target/release/examples/gen_corpus
+feedsmith=$target/release/feedsmith
+floor=$target/release/examples/read_floor
+gen=$target/release/examples/gen_corpus
 now=2024-06-01T00:00:00Z
 
-# seconds and peak RSS (KB) of one command: "SECONDS KB"
+# seconds, peak RSS (KB) and CPU seconds (user + system) of one command:
+# "SECONDS KB CPU"
 measure() {
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>&1 || true
-    cat "$tmp/time"
+    /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >/dev/null 2>&1 || true
+    # (time puts "Command exited with non-zero status 1" first when the
+    # run had errors: exit 1 is a normal outcome on a real site)
+    tail -n 1 "$tmp/time" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
 # "median (min–max)" of the numbers on stdin
 stats() {
@@ -151,21 +165,245 @@ stats() {
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+# The site of N articles, generated once: "$cache_dir/site-v2-N" with
+# content/ and a plain feedsmith.yaml. (v2: the everyday-cc layout; the
+# corpora of the first generator, "$cache_dir/N", are not reused.)
+site_of() {
+    local n=$1 site="$cache_dir/site-v2-$1"
+    if [ ! -f "$site/.complete" ]; then
+        rm -rf "$site"
+        "$gen" "$n" "$site/content" --seed 1 >&2
+        printf 'title: Bench\nbase_url: https://bench.example/feeds/\nsite_url: https://bench.example/\n' > "$site/feedsmith.yaml"
+        touch "$site/.complete"
+    fi
+    echo "$site"
+}
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# --feeds: issue 11's proof. Commit $BENCH_OLD (default 1d295e9, the branch
+# point) is built in a temporary git worktree (release, target
+# ${OLD_TARGET_DIR:-$cache_dir/target-old}; the binary is kept as
+# feedsmith-<commit> there, delete it to rebuild) and measured with the
+# plain config (it rejects `feeds:`); today's binary with the plain config
+# and with 20 definitions (feeds_config below). The three are run in turn,
+# RUNS times (fresh build, then a no-change rerun), so they share the noise.
+# Then: same bytes with RAYON_NUM_THREADS=1 and the default thread count
+# (diff -r, only the lock left out), and a rerun touches no file's mtime.
+feeds_config() {
+    cat "$1/feedsmith.yaml"
+    cat <<'EOF'
+feeds:
+  - path: videos
+    title: Videos
+    description: Every video, newest first
+    filter: {type: video}
+  - path: top
+    title: Top this week
+    description: The hottest stories of the last seven days
+    filter: {since: 7d}
+    sort: heat
+    limit: 20
+  - path: best-of-month
+    title: Best of the month
+    filter: {since: 30d, min_quality: 90}
+    sort: quality
+    limit: 25
+    formats: [rss, atom]
+  - path: providers
+    title: "{name}"
+    description: Everything from one provider
+    per: provider
+    limit: 20
+  - path: types
+    title: "Every {name}"
+    per: type
+    limit: 30
+  - path: hot
+    title: "Hot in {name}"
+    filter: {since: 30d, min_heat: 60}
+    per: topic
+    sort: heat
+    limit: 10
+    formats: [rss]
+  - path: learning/videos
+    title: Learning videos
+    filter: {path: ["_learning/videos/**"]}
+  - path: downloads
+    title: Samples to download
+    filter: {type: [download], path: ["_samples/**"]}
+    formats: [json]
+  - path: ai
+    title: AI and machine learning
+    filter: {topics: [AI, Machine Learning], min_quality: 60}
+  - path: ai-cloud
+    title: AI in the cloud
+    filter: {topics: {all: [AI, Cloud]}}
+    sort: quality
+  - path: youtube
+    title: On YouTube
+    filter: {provider: youtube.com}
+    sort: heat
+    limit: 40
+  - path: press
+    title: The press
+    filter: {provider: [Tech Radar, Dev Journal, Cloud Times, medium.com]}
+    formats: [rss, json]
+  - path: news/hot
+    title: Hot news of all time
+    filter: {path: ["_news/**"], min_heat: 120}
+    sort: heat
+    limit: 50
+  - path: review
+    title: Drafts to review
+    filter: {path: ["_news/**"], drafts: true, since: 14d}
+    limit: 100
+    formats: [atom]
+  - path: newsletters
+    title: The newsletter
+    filter: {path: ["_newsletters/*.html"]}
+    limit: 10
+    formats: [rss]
+  - path: security-videos
+    title: Security videos
+    filter: {topics: [Security, Privacy], type: video}
+  - path: picks
+    title: Editors' picks
+    filter: {min_quality: 120}
+    sort: quality
+    limit: 100
+    max_bytes: 262144
+  - path: today
+    title: Today
+    filter: {since: 24h}
+    limit: 0
+  - path: languages
+    title: Rust and Go
+    filter: {topics: [Rust, Go, Python]}
+    formats: [rss, json]
+    limit: 30
+  - path: week/videos
+    title: Videos of the week
+    filter: {type: video, since: 1w}
+    sort: heat
+    image: /assets/videos.png
+EOF
+}
+
+feeds_bench() {
+    local n=$1 defs=${DEFS:-1} old_commit=${BENCH_OLD:-1d295e9}
+    local old_target=${OLD_TARGET_DIR:-$cache_dir/target-old}
+    local old_hash old
+    old_hash=$(git rev-parse --short=12 "$old_commit^{commit}")
+    old="$old_target/feedsmith-$old_hash"
+    if [ ! -x "$old" ]; then
+        mkdir -p "$old_target"
+        local wt
+        wt=$(mktemp -d)
+        git worktree add --detach --quiet "$wt/src" "$old_hash"
+        (cd "$wt/src" && CARGO_TARGET_DIR="$old_target" cargo build --release --locked --quiet)
+        cp "$old_target/release/feedsmith" "$old.partial" && mv "$old.partial" "$old"
+        git worktree remove --force "$wt/src"
+        rm -rf "$wt"
+    fi
+    local site
+    site=$(site_of "$n")
+    feeds_config "$site" > "$site/feedsmith-feeds.yaml"
+    cd "$site"
+    # name, binary, config: the variants, run in this order each time
+    local variants=("old $old feedsmith.yaml" "new $feedsmith feedsmith.yaml")
+    [ "$defs" = 0 ] || variants+=("feeds $feedsmith feedsmith-feeds.yaml")
+    local v name bin config
+    for v in "${variants[@]}"; do
+        read -r name bin config <<< "$v"
+        : > "$tmp/$name.fresh"; : > "$tmp/$name.rerun"; : > "$tmp/$name.rss"
+        : > "$tmp/$name.fresh-cpu"; : > "$tmp/$name.rerun-cpu"
+        # A first build each, not counted: the files are in the page cache
+        # for all three, and a config the binary rejects shows here.
+        rm -rf "out-$name"
+        "$bin" build -q --config "$config" --out "out-$name" --now "$now" 2> "$tmp/$name.err" || true
+        if [ ! -f "out-$name/rss.xml" ]; then
+            echo "bench: $name ($bin --config $config) wrote no rss.xml:" >&2
+            grep -v ': warning: ' "$tmp/$name.err" | grep -v ': error: ' | head -5 >&2
+            exit 1
+        fi
+    done
+    for run in $(seq "$runs"); do
+        for v in "${variants[@]}"; do
+            read -r name bin config <<< "$v"
+            rm -rf "out-$name"
+            measure "$bin" build -q --config "$config" --out "out-$name" --now "$now" > "$tmp/one"
+            awk '{ print $1 }' "$tmp/one" >> "$tmp/$name.fresh"
+            awk '{ print $2 }' "$tmp/one" >> "$tmp/$name.rss"
+            awk '{ print $3 }' "$tmp/one" >> "$tmp/$name.fresh-cpu"
+            measure "$bin" build -q --config "$config" --out "out-$name" --now "$now" > "$tmp/one"
+            awk '{ print $1 }' "$tmp/one" >> "$tmp/$name.rerun"
+            awk '{ print $3 }' "$tmp/one" >> "$tmp/$name.rerun-cpu"
+        done
+    done
+
+    local files
+    files=$(find content -type f | wc -l)
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr); $runs runs each, in turn; seconds: median (min–max)"
+    echo "corpus: $n articles ($files files, $(du -sh content | cut -f1)), --now $now; old = $old_hash with the plain config"
+    echo
+    echo "| binary | config | feed files | fresh build | no-change rerun | CPU fresh | CPU rerun | peak RSS fresh |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for v in "${variants[@]}"; do
+        read -r name bin config <<< "$v"
+        local count
+        count=$(find "out-$name" -type f \( -name '*.xml' -o -name '*.json' \) ! -name '.*' | wc -l)
+        echo "| $name | $config | $count | $(stats < "$tmp/$name.fresh") | $(stats < "$tmp/$name.rerun") | $(median < "$tmp/$name.fresh-cpu") | $(median < "$tmp/$name.rerun-cpu") | $(median < "$tmp/$name.rss" | awk '{ printf "%.0f MB", $1 / 1024 }') |"
+    done
+    echo
+    local last=${variants[${#variants[@]}-1]%% *}
+    ratio() { # name kind limit
+        awk -v a="$(median < "$tmp/$1.$2")" -v b="$(median < "$tmp/old.$2")" -v t="$3" 'BEGIN {
+            r = a / b; printf "%.2f× (target ≤ %.1f×: %s)", r, t, (r <= t ? "met" : "MISSED") }'
+    }
+    echo "$last / old, wall (the targets): fresh build $(ratio "$last" fresh 1.2), no-change rerun $(ratio "$last" rerun 1.1)"
+    cpu_ratio() { awk -v a="$(median < "$tmp/$1.$2-cpu")" -v b="$(median < "$tmp/old.$2-cpu")" 'BEGIN { printf "%.2f×", a / b }'; }
+    echo "$last / old, CPU seconds (less noisy on a shared machine): fresh build $(cpu_ratio "$last" fresh), no-change rerun $(cpu_ratio "$last" rerun)"
+
+    # Same bytes with one thread and with the default count; then a rerun
+    # rewrites nothing (no mtime changes).
+    local config_last=${variants[${#variants[@]}-1]##* }
+    rm -rf "$tmp/t1" "$tmp/tn"
+    RAYON_NUM_THREADS=1 "$feedsmith" build -q --config "$config_last" --out "$tmp/t1" --now "$now" 2>/dev/null || true
+    "$feedsmith" build -q --config "$config_last" --out "$tmp/tn" --now "$now" 2>/dev/null || true
+    if diff -r -q -x .feedsmith.lock "$tmp/t1" "$tmp/tn" > "$tmp/diff"; then
+        echo "same bytes with RAYON_NUM_THREADS=1 and $(nproc) threads: yes ($(find "$tmp/tn" -type f | wc -l) files)"
+    else
+        echo "same bytes with RAYON_NUM_THREADS=1 and $(nproc) threads: NO"; head -5 "$tmp/diff"
+    fi
+    find "$tmp/tn" -type f ! -name .feedsmith.lock -printf '%P %T@\n' | sort > "$tmp/mtimes.before"
+    sleep 0.01
+    "$feedsmith" build -q --config "$config_last" --out "$tmp/tn" --now "$now" 2>/dev/null || true
+    find "$tmp/tn" -type f ! -name .feedsmith.lock -printf '%P %T@\n' | sort > "$tmp/mtimes.after"
+    if cmp -s "$tmp/mtimes.before" "$tmp/mtimes.after"; then
+        echo "a no-change rerun changes no file's mtime: yes"
+    else
+        echo "a no-change rerun changes no file's mtime: NO"; diff "$tmp/mtimes.before" "$tmp/mtimes.after" | head -5
+    fi
+    cd - >/dev/null
+}
+
+if [ -n "$feeds_mode" ]; then
+    for n in "${sizes[@]:-100000}"; do feeds_bench "$n"; done
+    exit 0
+fi
+
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(uname -sr); $runs runs each; seconds: median (min–max)"
 echo
 echo "| articles | read floor | fresh build | no-change rerun | rerun, 10 touched | check | peak RSS fresh | fresh / floor |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
-    site="$cache_dir/$n"
-    if [ ! -f "$site/.complete" ]; then
-        rm -rf "$site"
-        "$gen" "$n" "$site/content" --seed 1 >/dev/null
-        printf 'title: Bench\nbase_url: https://bench.example/feeds/\nsite_url: https://bench.example/\n' > "$site/feedsmith.yaml"
-        touch "$site/.complete"
-    fi
+    site=$(site_of "$n")
     cd "$site"
+    # 10 news articles spread over the folder, the same each run.
+    mapfile -t touched < <(find content/_news -name '*.md' | sort | awk -v step=$((n / 10)) 'NR % step == 1' | head -10)
     : > "$tmp/floor"; : > "$tmp/fresh"; : > "$tmp/rss"; : > "$tmp/rerun"; : > "$tmp/touched"; : > "$tmp/check"
     for run in $(seq "$runs"); do
         measure "$floor" content | awk '{ print $1 }' >> "$tmp/floor"
@@ -175,8 +413,7 @@ for n in "${sizes[@]}"; do
         awk '{ print $2 }' "$tmp/one" >> "$tmp/rss"
         measure "$feedsmith" build -q --now "$now" | awk '{ print $1 }' >> "$tmp/rerun"
         # Touch 10 articles (a real edit each: the title changes per run).
-        for i in $(seq 0 9); do
-            file=$(printf 'content/%03d/%07d.md' $((i * 97 % 1000)) $((i * 97)))
+        for file in "${touched[@]}"; do
             sed -i "s/^title: \"\(.*\) – run [0-9]*\"$/title: \"\1\"/; s/^title: \"\(.*\)\"$/title: \"\1 – run $run\"/" "$file"
         done
         measure "$feedsmith" build -q --now "$now" | awk '{ print $1 }' >> "$tmp/touched"

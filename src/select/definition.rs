@@ -113,11 +113,6 @@ impl Filter {
                 return false;
             }
         }
-        if let Some(paths) = &self.paths {
-            if !paths.is_match(&article.path) {
-                return false;
-            }
-        }
         if let Some(min) = self.min_quality {
             if article.quality.is_none_or(|q| q < min) {
                 return false;
@@ -133,6 +128,13 @@ impl Filter {
                 .checked_sub_signed(window)
                 .unwrap_or(DateTime::<Utc>::MIN_UTC);
             if article.published < start {
+                return false;
+            }
+        }
+        // Last: a glob match costs far more than the other conditions
+        // (~0.5 µs an article), and most articles fail one of those first.
+        if let Some(paths) = &self.paths {
+            if !paths.is_match(&article.path) {
                 return false;
             }
         }

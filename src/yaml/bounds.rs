@@ -280,6 +280,14 @@ pub fn check_depth(text: &str) -> Result<(), YamlError> {
         // The rest of the line (and of any quoted scalar it opens).
         let mut token_start = true;
         while i < bytes.len() && bytes[i] != b'\n' {
+            if flow == 0 && !token_start {
+                // Inside a plain scalar of a block line only `:`, `#` and
+                // the end of the line can change anything: jump to them.
+                i = memchr::memchr3(b':', b'#', b'\n', &bytes[i..]).map_or(bytes.len(), |j| i + j);
+                if i == bytes.len() || bytes[i] == b'\n' {
+                    break;
+                }
+            }
             let b = bytes[i];
             if token_start && !matches!(b, b' ' | b'\t' | b'\r') {
                 nodes += 1;
@@ -356,11 +364,19 @@ fn skip_quoted(bytes: &[u8], start: usize) -> usize {
     let quote = bytes[start];
     let mut i = start + 1;
     while i < bytes.len() {
+        // Jump to the next byte that matters (SIMD search: most of a front
+        // matter's bytes are in quoted excerpts and `secured` blobs).
+        let next = if quote == b'"' {
+            memchr::memchr2(b'"', b'\\', &bytes[i..])
+        } else {
+            memchr::memchr(b'\'', &bytes[i..])
+        };
+        let Some(j) = next else { break };
+        i += j;
         match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
+            b'\\' => i += 2,
             b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return i + 1,
-            _ => i += 1,
+            _ => return i + 1,
         }
     }
     bytes.len()
@@ -373,12 +389,215 @@ fn next_newline(bytes: &[u8], from: usize) -> usize {
 }
 
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
+    memchr::memchr(needle, haystack)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// check_depth as it was before its SIMD jumps (byte by byte), the
+    /// reference the differential test below holds it to.
+    #[allow(clippy::too_many_lines)]
+    fn check_depth_bytewise(text: &str) -> Result<(), YamlError> {
+        let bytes = text.as_bytes();
+        let too_deep = |pos: usize| {
+            let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = bytes[..pos]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            YamlError {
+                message: format!("collections nested deeper than {MAX_DEPTH} levels"),
+                line: Some(line),
+                column: Some(text[line_start..pos].chars().count() + 1),
+            }
+        };
+        // Nodes that start, from above (every token start and indicator).
+        let mut nodes = 0usize;
+        // Columns of the open block collections, innermost last.
+        let mut indents: Vec<usize> = Vec::new();
+        let mut flow = 0usize;
+        let mut pos = 0usize;
+        // Inside a block scalar: lines indented more than this belong to it.
+        let mut block_scalar: Option<usize> = None;
+        while pos < bytes.len() {
+            // At the start of a line.
+            let line_end = memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            let indent = bytes[pos..line_end]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+            let blank = bytes[pos + indent..line_end]
+                .iter()
+                .all(|&b| matches!(b, b' ' | b'\t' | b'\r'));
+            if let Some(parent) = block_scalar {
+                if blank || indent > parent {
+                    pos = line_end + 1;
+                    continue;
+                }
+                block_scalar = None;
+            }
+            if blank || bytes[pos + indent] == b'#' {
+                pos = line_end + 1;
+                continue;
+            }
+            let mut i = pos + indent;
+            if flow == 0 {
+                while indents.last().is_some_and(|&top| top >= indent) {
+                    indents.pop();
+                }
+                indents.push(indent);
+                // `- `, `? ` and `: ` open one more level each, on one line.
+                while i + 1 < line_end
+                    && matches!(bytes[i], b'-' | b'?' | b':')
+                    && matches!(bytes[i + 1], b' ' | b'\t')
+                {
+                    i += 1;
+                    nodes += 1;
+                    while i < line_end && matches!(bytes[i], b' ' | b'\t') {
+                        i += 1;
+                    }
+                    indents.push(i - pos);
+                    if indents.len() > MAX_DEPTH {
+                        return Err(too_deep(i));
+                    }
+                }
+                if indents.len() > MAX_DEPTH {
+                    return Err(too_deep(i));
+                }
+            }
+            // The rest of the line (and of any quoted scalar it opens).
+            let mut token_start = true;
+            while i < bytes.len() && bytes[i] != b'\n' {
+                let b = bytes[i];
+                if token_start && !matches!(b, b' ' | b'\t' | b'\r') {
+                    nodes += 1;
+                }
+                match b {
+                    b' ' | b'\t' | b'\r' => {
+                        i += 1;
+                        continue;
+                    }
+                    b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                        i = next_newline(bytes, i);
+                        break;
+                    }
+                    b'"' | b'\'' if token_start => {
+                        i = skip_quoted_bytewise(bytes, i);
+                        token_start = false;
+                        continue;
+                    }
+                    b'[' | b'{' if token_start || flow > 0 => {
+                        flow += 1;
+                        if indents.len() + flow > MAX_DEPTH {
+                            return Err(too_deep(i));
+                        }
+                        token_start = true;
+                    }
+                    b']' | b'}' if flow > 0 => {
+                        flow -= 1;
+                        token_start = false;
+                    }
+                    b',' if flow > 0 => token_start = true,
+                    b':' if flow > 0
+                        || bytes
+                            .get(i + 1)
+                            .is_none_or(|n| matches!(n, b' ' | b'\t' | b'\r' | b'\n')) =>
+                    {
+                        token_start = true
+                    }
+                    b'|' | b'>' if token_start && flow == 0 => {
+                        block_scalar = Some(indents.last().copied().unwrap_or(0));
+                        i = next_newline(bytes, i);
+                        break;
+                    }
+                    // Anchors and tags come before a node: still at its start.
+                    b'&' | b'!' if token_start => {
+                        while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n') {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    _ => token_start = false,
+                }
+                i += 1;
+            }
+            // A quoted scalar may have run over several lines: go on after it.
+            pos = next_newline(bytes, i) + 1;
+            if nodes > MAX_NODES {
+                return Err(YamlError {
+                    message: too_many_nodes_message(),
+                    line: None,
+                    column: None,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_quoted_bytewise(bytes: &[u8], start: usize) -> usize {
+        let quote = bytes[start];
+        let mut i = start + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return i + 1,
+                _ => i += 1,
+            }
+        }
+        bytes.len()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20000))]
+        /// The jumps change nothing: same answer, same error position, on
+        /// texts made of the bytes that matter to the scan.
+        #[test]
+        fn jumps_agree_with_the_bytewise_scan(
+            depth in 0usize..64,
+            flow in proptest::bool::ANY,
+            tail in "([ \t\r\n\"'\\\\:#,\\[\\]{}|>&!?-]|a|bc|x: |- ){0,60}",
+        ) {
+            // Start near the depth bound, so that what the scan sees in the
+            // tail decides the answer (and the error's position).
+            let text = if flow {
+                format!("a: {}{tail}", "[".repeat(depth))
+            } else {
+                format!("{}{tail}", "- ".repeat(depth))
+            };
+            proptest::prop_assert_eq!(check_depth(&text), check_depth_bytewise(&text));
+        }
+    }
+
+    #[test]
+    fn jumps_agree_on_deep_and_quoted_texts() {
+        let texts = [
+            format!("a: \"{}\"\nb: {}\n", "x\\\"y".repeat(50), "[".repeat(70)),
+            format!("k: 'it''s {}'\n{}", "a".repeat(200), "- ".repeat(70)),
+            "title: \"a \\\" b\"\nurl: https://x.example/a:b#c\nc: d # e [\n".to_owned(),
+            format!(
+                "a: plain {} text\n  {}x: 1\n",
+                ":".repeat(3),
+                " ".repeat(10)
+            ),
+        ];
+        for text in &texts {
+            assert_eq!(check_depth(text), check_depth_bytewise(text), "{text:?}");
+        }
+        // Brackets inside quotes, after an escaped quote or a doubled one,
+        // are text: at flow depth 63 they would cross the bound.
+        let open = "[".repeat(63);
+        for text in [
+            format!("a: {open}\"x\\\"[[\"]\n"),
+            format!("a: {open}'it''s [['\n"),
+        ] {
+            assert_eq!(check_depth(&text), Ok(()), "{text:?}");
+            assert_eq!(check_depth_bytewise(&text), Ok(()), "{text:?}");
+        }
+        assert!(check_depth(&format!("a: {open}x, [[\n")).is_err());
+    }
 
     fn deep(text: &str) -> bool {
         check_depth(text).is_err()

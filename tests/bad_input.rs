@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 
 /// `(file, expected start of its message)`; errors skip the file.
 const ERRORS: &[(&str, &str)] = &[
@@ -167,16 +166,10 @@ const ACCEPTED: &[&str] = &[
     "Inside Folder Md",
 ];
 
-fn build(dir: &Path, extra: &[&str]) -> Run {
-    let mut args = vec!["build", "--now", NOW, "--verbose"];
-    args.extend_from_slice(extra);
-    feedsmith(dir, &args)
-}
-
 #[test]
 fn each_bad_file_is_reported_and_the_rest_is_published() {
     let dir = fixture("bad-input");
-    let run = build(dir.path(), &[]);
+    let run = build(dir.path(), &["--verbose"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     for (file, message) in ERRORS.iter().chain(WARNINGS) {
         let expected = format!("{file}:{message}")
@@ -244,7 +237,7 @@ fn each_bad_file_is_reported_and_the_rest_is_published() {
 #[test]
 fn odd_values_are_normalised() {
     let dir = fixture("bad-input");
-    build(dir.path(), &[]);
+    build(dir.path(), &["--verbose"]);
     let feed = parse_feed(&dir.path().join("feeds/atom.xml"));
     let entry = |title: &str| {
         feed.entries
@@ -272,7 +265,7 @@ fn odd_values_are_normalised() {
         .iter()
         .all(|m| m.thumbnails.iter().all(|t| t.image.width.is_none())));
     // --future lets year 9999 in, and it renders.
-    let run = build(dir.path(), &["--future"]);
+    let run = build(dir.path(), &["--verbose", "--future"]);
     assert_eq!(run.status, 1);
     let feed = parse_feed(&dir.path().join("feeds/rss.xml"));
     assert_eq!(titles(&feed)[0], "Year 9999");
@@ -281,7 +274,7 @@ fn odd_values_are_normalised() {
 #[test]
 fn hostile_topic_names_become_safe_slugs() {
     let dir = fixture("bad-input");
-    build(dir.path(), &[]);
+    build(dir.path(), &["--verbose"]);
     let mut topics: Vec<String> = std::fs::read_dir(dir.path().join("feeds/topics"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

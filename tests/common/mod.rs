@@ -17,6 +17,33 @@ pub fn empty_site() -> tempfile::TempDir {
     dir
 }
 
+/// A site with one good article (`content/good.md`, topic `Rust`) and
+/// `files` (path below `content/`, text) next to it.
+pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = empty_site();
+    write(
+        dir.path(),
+        "content/good.md",
+        &article(
+            "Good",
+            "2024-01-01T00:00:00Z",
+            "https://e.example/good",
+            &["Rust"],
+        ),
+    );
+    for (path, text) in files {
+        write(dir.path(), &format!("content/{path}"), text);
+    }
+    dir
+}
+
+/// `feedsmith build --now NOW` and `extra`, in `dir`.
+pub fn build(dir: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["build", "--now", NOW];
+    args.extend_from_slice(extra);
+    feedsmith(dir, &args)
+}
+
 /// The output of one run of the binary.
 pub struct Run {
     pub status: i32,
@@ -160,6 +187,18 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
             );
         }
     }
+}
+
+/// A symbolic link at `link` to `target`, the link's folder made first.
+pub fn symlink(target: impl AsRef<Path>, link: &Path) {
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link)
+        .unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+}
+
+/// The files a build wrote to `dir/feeds` (dot files aside) with their bytes.
+pub fn outputs(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(&dir.join("feeds"))
 }
 
 /// Every file below `out` (dot files aside) with its bytes.

@@ -48,6 +48,19 @@ pub fn feed_meta() -> FeedMeta<'static> {
     }
 }
 
+/// Where the fast front-matter reader answers and disagrees with the full
+/// YAML parser (`secured` kept out, as `load` does): both answers, for the
+/// fuzz target `yaml_fast_reader`; `None` when they agree or the fast
+/// reader declines.
+pub fn yaml_fast_reader_disagreement(text: &str) -> Option<String> {
+    let keys = crate::yaml::Keys {
+        keep: |k| k != "secured",
+        secret: |k| k == "secured",
+    };
+    let (fast, full) = crate::yaml::both_readers(text, keys)?;
+    (fast != full).then(|| format!("{text:?}: fast reader {fast:?}, full parser {full:?}"))
+}
+
 /// A topic as selection makes it from a name not in the taxonomy.
 pub fn topic(name: &str) -> Topic {
     Topic {

@@ -1,5 +1,5 @@
 //! Property tests: arbitrary text from front matter gives well-formed XML
-//! that round-trips the text (minus what XML 1.0 forbids), in both formats;
+//! that round-trips the text (minus what XML 1.0 forbids), in every format;
 //! RSS plain text is in the RSS Profile's form (`&#x26;`, `&#x3C;`) and
 //! reads the same to a reader that guesses HTML as to one that does not.
 

@@ -1,7 +1,7 @@
-//! Any bytes as an article file: front matter → Article → RSS and Atom.
-//! Nothing may panic, and every feed must be well-formed XML that still
-//! holds the article's title (as the HTML that shows it, where it reads
-//! as markup).
+//! Any bytes as an article file: front matter → Article → JSON Feed, RSS
+//! and Atom. Nothing may panic, the JSON Feed must parse, and RSS and Atom
+//! must be well-formed XML that still hold the article's title (as the
+//! HTML that shows it, where it reads as markup).
 #![no_main]
 
 use feedsmith::render::{self, Entry, Format};

@@ -320,7 +320,8 @@ fn etag_changes_when_a_rebuild_rewrites_the_feed() {
         .header("etag")
         .unwrap()
         .to_owned();
-    feedsmith(dir.path(), &["build", "--now", NOW, "-q"]);
+    let run = build(dir.path(), &["-q"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         server.get("/rss.xml", &[]).header("etag"),
         Some(before.as_str()),
@@ -336,7 +337,8 @@ fn etag_changes_when_a_rebuild_rewrites_the_feed() {
             &["Shared"],
         ),
     );
-    feedsmith(dir.path(), &["build", "--now", NOW, "-q"]);
+    let run = build(dir.path(), &["-q"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
     let after = server.get("/rss.xml", &[("If-None-Match", &before)]);
     assert_eq!(after.status, 200);
     assert_ne!(after.header("etag"), Some(before.as_str()));

@@ -300,17 +300,7 @@ fn an_unreadable_article_is_an_error_and_its_feeds_keep_their_version() {
 
 #[test]
 fn prune_never_follows_a_symlinked_folder() {
-    let dir = empty_site();
-    write(
-        dir.path(),
-        "content/a.md",
-        &article(
-            "A",
-            "2024-01-01T00:00:00Z",
-            "https://e.example/a",
-            &["Gone"],
-        ),
-    );
+    let dir = site_of(&[("A", &["Gone"])]);
     assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 0);
     // Someone swaps the topic's folder for a link to files of their own.
     let out = dir.path().join("feeds");
@@ -319,8 +309,8 @@ fn prune_never_follows_a_symlinked_folder() {
     symlink(&elsewhere, &out.join("topics/gone"));
     write(
         dir.path(),
-        "content/a.md",
-        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &[]),
+        "content/0.md",
+        &article("A", "2024-01-01T00:00:00Z", "https://e.example/0", &[]),
     );
     let run = feedsmith(dir.path(), &["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
@@ -332,12 +322,7 @@ fn prune_never_follows_a_symlinked_folder() {
 
 #[test]
 fn writes_never_go_through_a_symlinked_folder() {
-    let dir = empty_site();
-    write(
-        dir.path(),
-        "content/a.md",
-        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &["T"]),
-    );
+    let dir = site_of(&[("A", &["T"])]);
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
     symlink(&elsewhere, &dir.path().join("feeds/topics/t"));
@@ -433,17 +418,12 @@ impl Drop for Frozen {
 
 #[test]
 fn a_failure_after_some_writes_exits_3_naming_every_file() {
-    let dir = empty_site();
-    write(
-        dir.path(),
-        "content/a.md",
-        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &["T"]),
-    );
+    let dir = site_of(&[("A", &["T"])]);
     assert_eq!(feedsmith(dir.path(), &["build", "-q"]).status, 0);
     write(
         dir.path(),
-        "content/a.md",
-        &article("A2", "2024-01-01T00:00:00Z", "https://e.example/a", &["T"]),
+        "content/0.md",
+        &article("A2", "2024-01-01T00:00:00Z", "https://e.example/0", &["T"]),
     );
     let Some(frozen) = Frozen::new(&dir.path().join("feeds/topics/t")) else {
         return;
@@ -533,12 +513,7 @@ fn a_file_made_unreadable_is_an_error_even_when_the_cache_knows_it() {
     if !can_drop_privileges() {
         return;
     }
-    let dir = empty_site();
-    write(
-        dir.path(),
-        "content/a.md",
-        &article("A", "2024-01-01T00:00:00Z", "https://e.example/a", &[]),
-    );
+    let dir = site_of(&[("A", &[])]);
     // A draft: in no feed, so never read again after the load.
     write(
         dir.path(),

@@ -37,6 +37,22 @@ pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// A site of `articles` (title, topics): the `i`th is `content/{i}.md`,
+/// published on 2024-01-0{i+1}, linked `https://e.example/{i}`.
+pub fn site_of(articles: &[(&str, &[&str])]) -> tempfile::TempDir {
+    let dir = empty_site();
+    for (i, (title, topics)) in articles.iter().enumerate() {
+        let text = article(
+            title,
+            &format!("2024-01-{:02}T00:00:00Z", i + 1),
+            &format!("https://e.example/{i}"),
+            topics,
+        );
+        write(dir.path(), &format!("content/{i}.md"), &text);
+    }
+    dir
+}
+
 /// `feedsmith build --now NOW` and `extra`, in `dir`.
 pub fn build(dir: &Path, extra: &[&str]) -> Run {
     let mut args = vec!["build", "--now", NOW];

@@ -25,6 +25,19 @@ pub fn article(path: &str, link: &str, published: DateTime<Utc>) -> Article {
     }
 }
 
+/// Everything `load` does to one file's bytes, without the file system:
+/// the article (in full form), or `None` with the reason in the
+/// diagnostics. What the `article_to_feeds` fuzz target and the parse
+/// bench drive.
+pub fn parse_article(
+    bytes: &[u8],
+    relative: &str,
+    site_url: Option<&url::Url>,
+    keep_body: bool,
+) -> (Option<Article>, Vec<crate::diagnostic::Diagnostic>) {
+    crate::load::parse_article(bytes, relative, site_url, keep_body)
+}
+
 /// `2024-01-01T00:00:00Z`, the date of every test article unless told.
 pub fn new_year() -> DateTime<Utc> {
     DateTime::from_timestamp(1_704_067_200, 0).unwrap_or_default()

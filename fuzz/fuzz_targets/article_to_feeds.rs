@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let site = url::Url::parse("https://site.example/").unwrap();
     let (article, _diagnostics) =
-        feedsmith::load::parse_article(data, "fuzz.md", Some(&site), true);
+        feedsmith::testing::parse_article(data, "fuzz.md", Some(&site), true);
     let Some(article) = article else { return };
     let topics: Vec<Topic> = article.topics.iter().map(|name| testing::topic(name)).collect();
     let meta = testing::feed_meta();

@@ -94,6 +94,57 @@ pub fn run_command(mut command: Command) -> Run {
     }
 }
 
+/// Whether the tests run as root (where permission bits do not stop a read).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Whether permission bits can be made to count: not root, or root with
+/// `setpriv` to run the binary as `nobody`. When not, the test says so and
+/// is skipped.
+pub fn can_drop_privileges() -> bool {
+    let ok = !is_root()
+        || Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!(
+            "skipped: running as root without a working setpriv, permission bits do not stop reads"
+        );
+    }
+    ok
+}
+
+/// Run feedsmith in `dir` as an unprivileged user, so that permission bits
+/// count: as root, as `nobody`, after giving the site to it.
+pub fn feedsmith_unprivileged(dir: &Path, args: &[&str]) -> Run {
+    let mut command = if is_root() {
+        let chown = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_feedsmith"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+    };
+    command.current_dir(dir).args(args);
+    run_command(command)
+}
+
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
 /// Fail with the whole of stderr when it lacks `expected`.
 pub fn assert_stderr_contains(run: &Run, expected: &str) {
     assert!(

@@ -234,17 +234,25 @@ fn settings_and_prepare(args: &InputArgs) -> Result<(Settings, Prepared), u8> {
     Ok((settings, prepared))
 }
 
-fn summary(prepared: &Prepared) -> String {
+/// The run in one line; each number says what it counts, and they are the
+/// numbers `--report json`, `feeds` and the index page give.
+fn summary(prepared: &Prepared, feed_entries: &[Vec<usize>]) -> String {
     let c = &prepared.selection.counts;
+    let entries: usize = feed_entries.iter().map(Vec::len).sum();
+    let feeds = prepared.selection.feeds.len();
     format!(
-        "{} articles read, {} in feeds; left out: {} drafts, {} future, {} below min_quality, {} duplicates, {} with errors",
+        "{} articles read ({} from cache), {} selected, {} in feeds; left out: {} drafts, {} future, {} below min_quality, {} duplicates, {} with errors; {feeds} {} holding {entries} {}",
         prepared.articles_read(),
+        prepared.loaded.cached_files,
+        c.selected,
         c.in_feeds,
         c.drafts,
         c.future,
         c.low_quality,
         c.duplicates,
-        prepared.loaded.error_files
+        prepared.loaded.error_files,
+        if feeds == 1 { "feed" } else { "feeds" },
+        if entries == 1 { "entry" } else { "entries" },
     )
 }
 
@@ -299,7 +307,7 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         say!(
             std::io::stderr(),
             "feedsmith: {}; {} files: {} {would}written, {} unchanged, {} {would}removed{kept}",
-            summary(prepared),
+            summary(prepared, &run.feed_entries),
             run.files,
             plan.write.len(),
             plan.unchanged.len(),
@@ -310,7 +318,14 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         say!(
             std::io::stdout(),
             "{}",
-            report::json(prepared, plan, run.applied.as_ref(), run.files, run.status)
+            report::json(
+                prepared,
+                &run.feed_entries,
+                plan,
+                run.applied.as_ref(),
+                run.files,
+                run.status
+            )
         );
     }
     crate::trace("reported");
@@ -359,7 +374,7 @@ fn check(args: &InputArgs) -> u8 {
         say!(
             std::io::stderr(),
             "feedsmith: {}; {feeds} feeds ({files} feed files) would be written, with the pages and the OPML list",
-            summary(&prepared)
+            summary(&prepared, &rendered.entries)
         );
     }
     status

@@ -181,6 +181,15 @@ impl Format {
         }
     }
 
+    /// The `Content-Type` a server sends: with the charset for XML.
+    pub fn served_media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml; charset=utf-8",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::Json => "application/feed+json",
+        }
+    }
+
     /// Name shown to people.
     pub fn label(self) -> &'static str {
         match self {

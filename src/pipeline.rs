@@ -5,7 +5,6 @@
 use crate::config::Settings;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, LoadOptions, Loaded};
-use crate::model::Format;
 use crate::render::{self, Rendered};
 use crate::select::{self, Selection};
 use crate::write::{self, OutputFile};
@@ -132,14 +131,24 @@ pub fn prepare(
     })
 }
 
-/// Render every file of the run.
+/// Render every file of the run, and the redirect map for feeds that moved.
 pub fn render(prepared: &Prepared, settings: &Settings) -> Rendered {
-    render::site(
-        &prepared.selection.feeds,
+    let feeds = &prepared.selection.feeds;
+    let mut rendered = render::site(
+        feeds,
         &prepared.loaded.articles,
         &prepared.selection.topics,
         &settings.render,
-    )
+    );
+    let base_path = settings.base_url().map_or("/", |u| u.path());
+    if let Some(bytes) = render::redirect_map(feeds, base_path) {
+        rendered.files.push(render::RenderedFile {
+            path: render::REDIRECTS_FILE.to_owned(),
+            bytes,
+            entries: None,
+        });
+    }
+    rendered
 }
 
 /// `<name>.gz` next to every file, for nginx `gzip_static` and `serve`:
@@ -149,6 +158,8 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
     use std::io::Write;
     files
         .iter()
+        // Dot files (the redirect map) are never served.
+        .filter(|file| !file.path.rsplit('/').next().unwrap_or("").starts_with('.'))
         .map(|file| {
             let mut encoder = flate2::GzBuilder::new()
                 .mtime(0)
@@ -158,22 +169,10 @@ pub fn precompressed(files: &[OutputFile]) -> Vec<OutputFile> {
             OutputFile {
                 path: format!("{}.gz", file.path),
                 bytes: encoder.finish().unwrap_or_default(),
+                entries: None,
             }
         })
         .collect()
-}
-
-/// Whether the overall feeds already in `out_dir` have entries: the guard
-/// against replacing good feeds with empty ones (empty or unmounted content
-/// folder, every file broken).
-pub fn existing_feeds_have_entries(out_dir: &Path) -> bool {
-    let holds = |format: Format, tag: &str| {
-        crate::load::read::read_own_file(&out_dir.join(format.file_name()), 1 << 30)
-            .ok()
-            .flatten()
-            .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(tag))
-    };
-    holds(Format::Rss, "<item>") || holds(Format::Atom, "<entry>")
 }
 
 /// How `build` runs, besides the settings.
@@ -285,6 +284,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         .map(|f| OutputFile {
             path: f.path,
             bytes: f.bytes,
+            entries: f.entries,
         })
         .collect();
     if options.precompress {
@@ -292,7 +292,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         files.extend(gz);
     }
     let every_feed_empty = rendered.entries.iter().all(Vec::is_empty);
-    if every_feed_empty && !options.allow_empty && existing_feeds_have_entries(out) {
+    if every_feed_empty && !options.allow_empty && write::feeds_had_entries(out) {
         return Run::stopped(
             Some(prepared),
             format!(

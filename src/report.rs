@@ -8,22 +8,46 @@ use serde::Serialize;
 struct Report<'a> {
     status: u8,
     counts: Counts,
+    /// Every feed, with what it matched and what it holds.
+    feeds: Vec<FeedCount<'a>>,
     problems: Vec<Problem<'a>>,
     files: Files<'a>,
 }
 
 #[derive(Serialize)]
+struct FeedCount<'a> {
+    /// Folder under the out folder (`""` for the overall feed).
+    path: &'a str,
+    title: &'a str,
+    /// Articles that meet the feed's filter, before `limit`.
+    matched: usize,
+    /// Entries the feed holds, after `limit` and `max_bytes`.
+    entries: usize,
+}
+
+#[derive(Serialize)]
 struct Counts {
+    /// Article files read: valid ones and those with errors.
     articles_read: usize,
-    /// Files whose result came from the incremental cache.
+    /// Of those, the ones whose result came from the incremental cache.
     from_cache: usize,
+    /// Distinct articles that passed the run's filters (drafts, future,
+    /// min_quality) and de-duplication.
+    selected: usize,
+    /// Distinct articles in at least one feed, after the limits.
     in_feeds: usize,
     drafts: usize,
     future: usize,
     below_min_quality: usize,
     duplicates: usize,
     errors: usize,
+    /// Feeds (each written in one to three formats).
     feeds: usize,
+    /// Feed documents: one per feed and format.
+    feed_files: usize,
+    /// Every file of the run: feed documents, pages, OPML, style sheet,
+    /// `.gz` twins.
+    files: usize,
     written: usize,
     unchanged: usize,
     removed: usize,
@@ -57,11 +81,13 @@ struct Files<'a> {
 /// for a dry run: the plan is what it would do).
 pub fn json(
     prepared: &Prepared,
+    feed_entries: &[Vec<usize>],
     plan: &Plan,
     applied: Option<&Applied>,
-    feeds: usize,
+    files: usize,
     status: u8,
 ) -> String {
+    let feeds = &prepared.selection.feeds;
     let c = &prepared.selection.counts;
     let (written, removed, not_written): (&[String], &[String], &[String]) = match applied {
         Some(a) => (&a.written, &a.removed, &a.not_done),
@@ -72,19 +98,32 @@ pub fn json(
         counts: Counts {
             articles_read: prepared.articles_read(),
             from_cache: prepared.loaded.cached_files,
+            selected: c.selected,
             in_feeds: c.in_feeds,
             drafts: c.drafts,
             future: c.future,
             below_min_quality: c.low_quality,
             duplicates: c.duplicates,
             errors: prepared.loaded.error_files,
-            feeds,
+            feeds: feeds.len(),
+            feed_files: feeds.iter().map(|f| f.formats.len()).sum(),
+            files,
             written: written.len(),
             unchanged: plan.unchanged.len(),
             removed: removed.len(),
             kept: plan.kept.len(),
             not_written: not_written.len(),
         },
+        feeds: feeds
+            .iter()
+            .zip(feed_entries)
+            .map(|(feed, entries)| FeedCount {
+                path: &feed.dir,
+                title: &feed.title,
+                matched: feed.matched,
+                entries: entries.len(),
+            })
+            .collect(),
         problems: prepared
             .diagnostics
             .iter()

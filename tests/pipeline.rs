@@ -196,7 +196,7 @@ fn reports_duplicates_and_summary() {
     let summary = run.stderr.lines().last().unwrap();
     assert_eq!(
         summary,
-        "feedsmith: 9 articles read, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 17 files: 17 written, 0 unchanged, 0 removed"
+        "feedsmith: 9 articles read (0 from cache), 6 selected, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 5 feeds holding 9 entries; 17 files: 17 written, 0 unchanged, 0 removed"
     );
 }
 

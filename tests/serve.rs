@@ -1255,3 +1255,34 @@ fn thousand_clients_served_while_thousand_slowloris_connections_are_held() {
         "only {closed} slowloris connections closed"
     );
 }
+
+#[test]
+fn redirects_the_old_urls_of_a_renamed_feed() {
+    let dir = fixture("feeds");
+    let config = std::fs::read_to_string(dir.path().join("feedsmith.yaml")).unwrap();
+    let config = config.replace(
+        "  - path: videos\n",
+        "  - path: clips\n    aliases: [videos]\n",
+    );
+    common::write(dir.path(), "feedsmith.yaml", &config);
+    assert_eq!(
+        feedsmith(dir.path(), &["build", "--now", NOW, "-q"]).status,
+        0
+    );
+    let server = Server::start(dir.path(), &[]);
+    for (old, new) in [
+        ("/videos/rss.xml", "/clips/rss.xml"),
+        ("/videos/atom.xml", "/clips/atom.xml"),
+        ("/videos/", "/clips/"),
+    ] {
+        let response = server.get(old, &[]);
+        assert_eq!(response.status, 301, "{old}");
+        assert_eq!(response.header("location"), Some(new), "{old}");
+        if !new.ends_with('/') {
+            assert_eq!(server.get(new, &[]).status, 200, "{new}");
+        }
+    }
+    // Only the map's own entries move; the map itself is never served.
+    assert_eq!(server.get("/videos/other.xml", &[]).status, 404);
+    assert_eq!(server.get("/.feedsmith-redirects.conf", &[]).status, 404);
+}

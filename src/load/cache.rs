@@ -304,6 +304,59 @@ mod tests {
         assert_eq!(decode(&encode_owned("s", &contents), "s"), contents);
     }
 
+    /// The head every cache layout so far starts with.
+    #[derive(Deserialize)]
+    struct Head {
+        magic: String,
+        version: String,
+        settings: String,
+    }
+
+    fn fixture_cache(commit: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/upgrade/{commit}/plain/.feedsmith-cache",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn a_cache_of_an_older_layout_is_ignored_even_under_its_own_settings() {
+        // Written by 1d295e9: magic `feedsmith-cache`, stamps without the
+        // change time. Its own settings and version match today's: only the
+        // magic tells it apart, and decoding it must not mistake the layout.
+        let bytes = fixture_cache("1d295e9");
+        let (body, _) = bytes.split_last_chunk::<4>().unwrap();
+        let head: Head = postcard::from_bytes(body).unwrap();
+        assert_eq!(head.magic, "feedsmith-cache");
+        assert_eq!(head.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(decode(&bytes, &head.settings), Contents::default());
+        // The same file with today's magic (checksum fixed) is still not
+        // taken: the layout differs, so it does not decode.
+        let mut relabelled = Vec::new();
+        relabelled.extend(postcard::to_stdvec(MAGIC).unwrap());
+        let old_magic_len = postcard::to_stdvec("feedsmith-cache").unwrap().len();
+        relabelled.extend(&body[old_magic_len..]);
+        let checksum = crc32fast::hash(&relabelled);
+        relabelled.extend(checksum.to_le_bytes());
+        assert_eq!(decode(&relabelled, &head.settings), Contents::default());
+    }
+
+    #[test]
+    fn a_cache_with_the_current_magic_decodes_and_any_other_is_ignored() {
+        // Written by 06cdf9c. While MAGIC is the same, it is a cache of
+        // today's layout; once the layout (and so MAGIC) changes, it is
+        // ignored like any other.
+        let bytes = fixture_cache("06cdf9c");
+        let (body, _) = bytes.split_last_chunk::<4>().unwrap();
+        let head: Head = postcard::from_bytes(body).unwrap();
+        let decoded = decode(&bytes, &head.settings);
+        assert_eq!(decoded.files.is_empty(), head.magic != MAGIC);
+        if head.magic == MAGIC {
+            assert_eq!(decoded.articles.len(), 5);
+        }
+    }
+
     #[test]
     fn ignores_foreign_corrupt_truncated_or_other_settings() {
         let bytes = encode_owned("s", &sample());

@@ -113,7 +113,8 @@ pub struct Loaded {
     pub error_files: usize,
     /// The cache for the next run, when caching is on and it changed.
     pub cache: Option<Vec<u8>>,
-    /// Files whose result came from the cache.
+    /// Article files (valid or with errors) whose result came from the
+    /// cache: never more than the article files read.
     pub cached_files: usize,
     /// Folders (ending in `/`) and files that could not be read this run,
     /// relative to the content folder, sorted: each is an error. The
@@ -382,7 +383,10 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
     crate::trace("cache encoded");
     for (result, candidate) in results.into_iter().zip(&found.candidates) {
         loaded.diagnostics.extend(result.diagnostics);
-        loaded.cached_files += usize::from(result.from_cache);
+        // Counted among the article files read, as `articles_read` counts
+        // them: files passed over are neither.
+        let article_file = !matches!(result.kind, FileKind::NotArticle(_));
+        loaded.cached_files += usize::from(result.from_cache && article_file);
         if let Some(unreadable) = result.unreadable {
             // Reported, but not cached: the next run tries again.
             loaded.diagnostics.push(unreadable.error);

@@ -6,6 +6,7 @@ mod content;
 mod html;
 mod jsonfeed;
 mod opml;
+mod redirects;
 mod rss;
 mod site;
 
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 pub use content::full_html;
 pub use html::{autodiscovery_links, index_html};
 pub use opml::opml;
+pub use redirects::{read_redirect_map, redirect_map, REDIRECTS_FILE};
 pub use site::{feed_url, site, summaries, RenderSettings, Rendered, RenderedFile};
 
 /// The generator named in every feed.

@@ -264,12 +264,16 @@ fn render_feed(
                 best = result;
             }
         }
+        let oldest = |n: usize| match n {
+            1 => "the oldest entry".to_owned(),
+            n => format!("the {n} oldest entries"),
+        };
         let mut parts = Vec::new();
         if cut.0 > 0 {
-            parts.push(format!("the full content of the {} oldest entries", cut.0));
+            parts.push(format!("the full content of {}", oldest(cut.0)));
         }
         if cut.1 > 0 {
-            parts.push(format!("the {} oldest entries", cut.1));
+            parts.push(oldest(cut.1));
         }
         let still = if largest(&best.0) > limit {
             "; it is still over it with one entry"

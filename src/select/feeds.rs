@@ -258,6 +258,7 @@ fn per_feed(
     let site = &settings.site_title;
     let name = value.name;
     let topic = value.topic;
+    let key = value.key;
     let with_name = |template: &str| template.replace("{name}", &name);
     let title = match &definition.title {
         Some(t) if t.contains("{name}") => with_name(t),
@@ -297,11 +298,11 @@ fn per_feed(
         .and_then(|raw| crate::load::resolve_link(raw, settings.link_base.as_ref()).ok());
     Feed {
         kind,
-        dir: format!("{}{}/", definition.dir, value.key),
+        dir: format!("{}{key}/", definition.dir),
         parent: topic
             .and_then(|t| t.parent.as_deref())
             .map(|p| format!("{}{p}/", definition.dir)),
-        key: Some(value.key),
+        key: Some(key.clone()),
         name,
         title,
         description,
@@ -316,7 +317,11 @@ fn per_feed(
         matched,
         formats: definition.formats.clone(),
         max_bytes: definition.max_bytes.unwrap_or(settings.max_bytes),
-        aliases: definition.aliases.clone(),
+        aliases: definition
+            .aliases
+            .iter()
+            .map(|alias| format!("{alias}{key}/"))
+            .collect(),
     }
 }
 

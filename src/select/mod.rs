@@ -7,6 +7,7 @@
 mod definition;
 mod feed;
 mod feeds;
+mod link_key;
 mod slug;
 mod topics;
 
@@ -203,21 +204,22 @@ fn newest_first(articles: &[Article], indices: Vec<usize>) -> Vec<usize> {
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
-/// One entry per link: the earliest-published copy wins, ties to the
-/// smallest path. Returns the kept indices (in input order) and a warning
-/// for every other copy.
+/// One entry per story (links equal once tracking parameters, fragment
+/// and default port are set aside: [`link_key::dedupe_key`]): the
+/// earliest-published copy wins, ties to the smallest path. Returns the
+/// kept indices (in input order) and a warning for every other copy.
 fn dedupe(
     articles: &[Article],
     passed: &[usize],
     mut left_out: Option<&mut Vec<(String, String)>>,
 ) -> (Vec<usize>, Vec<Diagnostic>) {
     // Fx, not SipHash: the keys are the site's own links, not an attacker's.
-    let mut winner: FxHashMap<&str, usize> =
+    let mut winner: FxHashMap<std::borrow::Cow<str>, usize> =
         FxHashMap::with_capacity_and_hasher(passed.len(), Default::default());
     for &index in passed {
         let article = &articles[index];
         winner
-            .entry(article.link.as_str())
+            .entry(link_key::dedupe_key(&article.link))
             .and_modify(|best| {
                 let current = &articles[*best];
                 if (article.published, &article.path) < (current.published, &current.path) {
@@ -230,20 +232,25 @@ fn dedupe(
     let mut diagnostics = Vec::new();
     for &index in passed {
         let article = &articles[index];
-        let best = winner[article.link.as_str()];
+        let best = winner[&*link_key::dedupe_key(&article.link)];
         if best == index {
             kept.push(index);
         } else {
             let Some(left_out) = left_out.as_deref_mut() else {
                 continue;
             };
-            let kept_path = &articles[best].path;
+            let (kept_path, kept_link) = (&articles[best].path, &articles[best].link);
+            let same = if *kept_link == article.link {
+                format!("same link {kept_link}")
+            } else {
+                format!(
+                    "same story as {kept_link}: {} differs only in tracking parameters, fragment or port",
+                    article.link
+                )
+            };
             diagnostics.push(Diagnostic::warning(
                 &article.path,
-                format!(
-                    "duplicate of {kept_path} (same link {}); left out",
-                    article.link
-                ),
+                format!("duplicate of {kept_path} ({same}); left out"),
             ));
             left_out.push((article.path.clone(), format!("duplicate of {kept_path}")));
         }

@@ -30,9 +30,10 @@ pub type Body = Either<Full<Bytes>, StreamBody<FileStream>>;
 /// The media type of a served file, by name.
 pub fn media_type(name: &str) -> &'static str {
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if let Some(format) = crate::model::Format::of_file_name(name) {
+        return format.served_media_type();
+    }
     match (name, ext) {
-        ("rss.xml", _) => "application/rss+xml; charset=utf-8",
-        ("atom.xml", _) => "application/atom+xml; charset=utf-8",
         (_, "json") => "application/feed+json",
         (_, "opml") => "text/x-opml; charset=utf-8",
         (_, "html") => "text/html; charset=utf-8",
@@ -173,11 +174,45 @@ enum Outcome {
     },
     /// A folder named without its trailing slash that has an index page.
     Redirect,
+    /// A feed's old URL (`aliases:`): where it is now, relative to the root.
+    Moved(String),
     NotFound,
     Busy,
 }
 
 fn resolve(files: &Files, target: &Target, gzip: bool, may_load: bool) -> Result<Outcome, NeedsIo> {
+    match resolve_file(files, target, gzip, may_load)? {
+        Outcome::NotFound => Ok(moved(files, target, may_load)?.unwrap_or(Outcome::NotFound)),
+        outcome => Ok(outcome),
+    }
+}
+
+/// Where the redirect map feedsmith wrote sends `target`, if anywhere.
+fn moved(files: &Files, target: &Target, may_load: bool) -> Result<Option<Outcome>, NeedsIo> {
+    let Lookup::File(map) = files.get(crate::render::REDIRECTS_FILE, may_load)? else {
+        return Ok(None);
+    };
+    let Content::Memory(bytes) = &map.content else {
+        return Ok(None);
+    };
+    let wanted = if target.dir && !target.rel.is_empty() {
+        format!("{}/", target.rel)
+    } else {
+        target.rel.clone()
+    };
+    let text = String::from_utf8_lossy(bytes);
+    Ok(crate::render::read_redirect_map(&text)
+        .into_iter()
+        .find(|(from, _)| *from == wanted)
+        .map(|(_, to)| Outcome::Moved(format!("/{to}"))))
+}
+
+fn resolve_file(
+    files: &Files,
+    target: &Target,
+    gzip: bool,
+    may_load: bool,
+) -> Result<Outcome, NeedsIo> {
     let joined;
     let rel = if target.dir {
         joined = join(&target.rel, "index.html");
@@ -260,6 +295,14 @@ pub async fn handle(
             // The path was checked: it starts with one `/` and has no
             // empty segment, so this is never `//host`-relative.
             let location = format!("{}/", request.uri().path());
+            if let Ok(location) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
+            response
+        }
+        Outcome::Moved(location) => {
+            let mut response = status(StatusCode::MOVED_PERMANENTLY);
+            // Built from feedsmith's own map: slugs and fixed file names.
             if let Ok(location) = HeaderValue::from_str(&location) {
                 response.headers_mut().insert(header::LOCATION, location);
             }

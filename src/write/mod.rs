@@ -13,9 +13,9 @@ mod manifest;
 
 pub use atomic::{write_atomic, write_atomic_unsynced, write_if_changed, WriteStatus};
 pub use lock::{LockError, OutLock, LOCK_FILE};
-pub use manifest::{Manifest, MANIFEST_FILE};
+pub use manifest::{Manifest, MANIFEST_FILE, MANIFEST_VERSION};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// One file to put in the out folder, by its path relative to it.
@@ -23,6 +23,71 @@ use std::path::{Path, PathBuf};
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+    /// For a feed file (RSS, Atom, JSON Feed), the entries it holds;
+    /// `None` for everything else (pages, OPML, `.gz` twins). Recorded in
+    /// the manifest for the empty-feed guard ([`feeds_had_entries`]).
+    pub entries: Option<usize>,
+}
+
+/// A feed file above this size is not read for the empty-feed guard.
+const FEED_READ_LIMIT: u64 = 1 << 30;
+
+/// Whether the feeds feedsmith last wrote in `out_dir` had entries: the
+/// guard against replacing good feeds with empty ones (empty or unmounted
+/// content folder, every file broken).
+///
+/// A current manifest records each feed's entries: any feed with entries
+/// that is still a file there counts. An older manifest (version 1) or none
+/// has no counts: then the feed files it lists (`rss.xml`, `atom.xml`,
+/// `feed.json` in any folder), and those at the top of the out folder, are
+/// read (never through a link, bounded) for an `<item>`, an `<entry>` or a
+/// non-empty JSON Feed `items`. A manifest that cannot be read is treated
+/// as none here (the plan refuses it anyway).
+pub fn feeds_had_entries(out_dir: &Path) -> bool {
+    let manifest = Manifest::read(out_dir).unwrap_or_default();
+    let is_file = |path: &str| checked_path(out_dir, path).is_ok_and(|p| p.is_file());
+    // An absent manifest reads as the empty current one: not counted.
+    if manifest.version >= 2 && manifest != Manifest::default() {
+        return manifest
+            .feeds
+            .iter()
+            .any(|(path, &entries)| entries > 0 && is_file(path));
+    }
+    const FEED_NAMES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
+    let is_feed = |path: &&String| {
+        FEED_NAMES
+            .iter()
+            .any(|name| path.rsplit('/').next() == Some(name))
+    };
+    // The top-level feeds first: they hold entries whenever any feed does.
+    let top = FEED_NAMES.map(str::to_owned);
+    let listed = manifest.files.iter().filter(is_feed);
+    let mut seen = BTreeSet::new();
+    top.iter()
+        .chain(listed)
+        .filter(|path| seen.insert(path.as_str()))
+        .any(|path| feed_file_has_entries(out_dir, path))
+}
+
+/// Whether the feed file `relative` in `out_dir` holds an entry.
+fn feed_file_has_entries(out_dir: &Path, relative: &str) -> bool {
+    let Ok(path) = checked_path(out_dir, relative) else {
+        return false;
+    };
+    let Ok(Some(bytes)) = crate::load::read::read_own_file(&path, FEED_READ_LIMIT) else {
+        return false;
+    };
+    if relative.ends_with(".json") {
+        #[derive(serde::Deserialize)]
+        struct JsonFeed {
+            #[serde(default)]
+            items: Vec<serde::de::IgnoredAny>,
+        }
+        serde_json::from_slice::<JsonFeed>(&bytes).is_ok_and(|feed| !feed.items.is_empty())
+    } else {
+        let text = String::from_utf8_lossy(&bytes);
+        text.contains("<item>") || text.contains("<item ") || text.contains("<entry>")
+    }
 }
 
 /// What a run does to the out folder, file by file (relative paths).
@@ -205,12 +270,21 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
         Err(e) => return Err(fail(WriteError::Manifest(e), applied, plan)),
     };
     let manifest_path = out_dir.join(MANIFEST_FILE);
-    let all: Vec<String> = old
+    // Until the run is done a feed file on disk may be the old or the new
+    // one: its count is the larger of the two, so the empty-feed guard of
+    // a later run never takes feeds with entries for empty ones.
+    let mut all: BTreeMap<String, Option<usize>> = old
         .files
         .iter()
-        .cloned()
-        .chain(files.iter().map(|f| f.path.clone()))
+        .map(|path| (path.clone(), old.feeds.get(path).copied()))
         .collect();
+    for file in files {
+        let count = all.entry(file.path.clone()).or_default();
+        *count = match (*count, file.entries) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
     if let Err(e) = write_if_changed(&manifest_path, &Manifest::new(all).to_bytes()) {
         return Err(fail(io_error(&manifest_path)(e), applied, plan));
     }
@@ -271,11 +345,18 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
         }
         remove_empty_parents(out_dir, &path);
     }
+    // A file kept as it was holds what the old manifest says it holds.
+    let kept: BTreeSet<&String> = plan.kept.iter().collect();
     let current = Manifest::new(
         files
             .iter()
-            .map(|f| f.path.clone())
-            .chain(plan.kept.iter().cloned()),
+            .filter(|f| !kept.contains(&f.path))
+            .map(|f| (f.path.clone(), f.entries))
+            .chain(
+                plan.kept
+                    .iter()
+                    .map(|path| (path.clone(), old.feeds.get(path).copied())),
+            ),
     );
     if let Err(e) = write_if_changed(&manifest_path, &current.to_bytes()) {
         return Err(fail(io_error(&manifest_path)(e), applied, plan));
@@ -370,7 +451,95 @@ mod tests {
         OutputFile {
             path: path.into(),
             bytes: bytes.as_bytes().to_vec(),
+            entries: None,
         }
+    }
+
+    fn feed(path: &str, bytes: &str, entries: usize) -> OutputFile {
+        OutputFile {
+            entries: Some(entries),
+            ..file(path, bytes)
+        }
+    }
+
+    #[test]
+    fn the_manifest_records_feed_entries_and_the_guard_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        assert!(!feeds_had_entries(out), "no manifest, no feeds");
+        let run = |files: &[OutputFile]| {
+            apply(out, files, &plan(out, files, Hold::Nothing).unwrap()).unwrap();
+        };
+        run(&[feed("rss.xml", "a", 0), feed("topics/t/rss.xml", "t", 0)]);
+        assert!(!feeds_had_entries(out), "every feed empty");
+        run(&[
+            feed("rss.xml", "b", 0),
+            feed("topics/t/rss.xml", "t2", 4),
+            file("index.html", "i"),
+        ]);
+        let m = Manifest::read(out).unwrap();
+        assert_eq!(m.version, MANIFEST_VERSION);
+        assert_eq!(
+            m.feeds.into_iter().collect::<Vec<_>>(),
+            [
+                ("rss.xml".to_owned(), 0),
+                ("topics/t/rss.xml".to_owned(), 4)
+            ]
+        );
+        assert!(feeds_had_entries(out), "a topic feed has entries");
+        // A feed with entries that is gone from the folder does not count.
+        std::fs::remove_file(out.join("topics/t/rss.xml")).unwrap();
+        assert!(!feeds_had_entries(out));
+    }
+
+    #[test]
+    fn a_kept_feed_keeps_its_old_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let first = [feed("rss.xml", "a", 3)];
+        apply(out, &first, &plan(out, &first, Hold::Nothing).unwrap()).unwrap();
+        let second = [feed("rss.xml", "b", 0)];
+        let held: BTreeSet<String> = ["rss.xml".to_owned()].into();
+        let p = plan(out, &second, Hold::Files(&held)).unwrap();
+        apply(out, &second, &p).unwrap();
+        assert_eq!(Manifest::read(out).unwrap().feeds["rss.xml"], 3);
+    }
+
+    #[test]
+    fn the_guard_reads_the_feeds_an_older_manifest_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let v1 = |files: &[&str]| {
+            let list: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+            std::fs::write(
+                out.join(MANIFEST_FILE),
+                format!(
+                    "{{\"generator\":\"feedsmith 0.1.0\",\"files\":[{}]}}",
+                    list.join(",")
+                ),
+            )
+            .unwrap();
+        };
+        std::fs::create_dir_all(out.join("topics/t")).unwrap();
+        std::fs::write(out.join("rss.xml"), "<rss><channel></channel></rss>").unwrap();
+        std::fs::write(out.join("feed.json"), r#"{"items":[]}"#).unwrap();
+        v1(&["rss.xml", "feed.json", "topics/t/atom.xml"]);
+        assert!(!feeds_had_entries(out));
+        std::fs::write(
+            out.join("topics/t/atom.xml"),
+            "<feed><entry></entry></feed>",
+        )
+        .unwrap();
+        assert!(feeds_had_entries(out), "a topic feed the manifest lists");
+        v1(&["rss.xml", "feed.json"]);
+        assert!(!feeds_had_entries(out), "not listed, not at the top");
+        std::fs::write(out.join("feed.json"), r#"{"items":[{"id":"1"}]}"#).unwrap();
+        assert!(feeds_had_entries(out), "a JSON Feed with items");
+        // No manifest at all: the top-level feeds are read.
+        std::fs::remove_file(out.join(MANIFEST_FILE)).unwrap();
+        assert!(feeds_had_entries(out));
+        std::fs::write(out.join(MANIFEST_FILE), "garbage").unwrap();
+        assert!(feeds_had_entries(out), "unreadable manifest: as none");
     }
 
     #[test]

@@ -127,7 +127,6 @@ pub struct TaxonomyTopic {
     pub parent: Option<String>,
     pub description: Option<String>,
     pub image: Option<String>,
-    pub keywords: Vec<String>,
 }
 
 /// The site's author, from the config: shown in every feed.

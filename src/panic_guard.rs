@@ -71,7 +71,10 @@ mod tests {
         assert!(at.starts_with("src/panic_guard.rs:"), "{at}");
         assert!(!caught.location_suffix().contains("TOPSECRET"));
         assert_eq!(catch(|| 7).unwrap(), 7);
-        // Panics outside a guard still unwind as before.
+        // Outside a guard a panic is not taken for a caught one: the flag
+        // is down again, and the hook records nothing (it hands it on).
+        assert!(!CATCHING.with(Cell::get));
         assert!(std::panic::catch_unwind(|| panic!("unguarded")).is_err());
+        assert_eq!(CAUGHT_AT.with(|c| c.borrow().clone()), None);
     }
 }

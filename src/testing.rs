@@ -25,6 +25,19 @@ pub fn article(path: &str, link: &str, published: DateTime<Utc>) -> Article {
     }
 }
 
+/// Everything `load` does to one file's bytes, without the file system:
+/// the article (in full form), or `None` with the reason in the
+/// diagnostics. What the `article_to_feeds` fuzz target and the parse
+/// bench drive.
+pub fn parse_article(
+    bytes: &[u8],
+    relative: &str,
+    site_url: Option<&url::Url>,
+    keep_body: bool,
+) -> (Option<Article>, Vec<crate::diagnostic::Diagnostic>) {
+    crate::load::parse_article(bytes, relative, site_url, keep_body)
+}
+
 /// `2024-01-01T00:00:00Z`, the date of every test article unless told.
 pub fn new_year() -> DateTime<Utc> {
     DateTime::from_timestamp(1_704_067_200, 0).unwrap_or_default()
@@ -46,6 +59,19 @@ pub fn feed_meta() -> FeedMeta<'static> {
         icon: None,
         image: None,
     }
+}
+
+/// Where the fast front-matter reader answers and disagrees with the full
+/// YAML parser (`secured` kept out, as `load` does): both answers, for the
+/// fuzz target `yaml_fast_reader`; `None` when they agree or the fast
+/// reader declines.
+pub fn yaml_fast_reader_disagreement(text: &str) -> Option<String> {
+    let keys = crate::yaml::Keys {
+        keep: |k| k != "secured",
+        secret: |k| k == "secured",
+    };
+    let (fast, full) = crate::yaml::both_readers(text, keys)?;
+    (fast != full).then(|| format!("{text:?}: fast reader {fast:?}, full parser {full:?}"))
 }
 
 /// A topic as selection makes it from a name not in the taxonomy.

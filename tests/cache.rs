@@ -4,27 +4,21 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const CACHE: &str = "feeds/.feedsmith-cache";
 
-fn build(dir: &Path, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["build", "--now", NOW, "-q", "--report", "json"];
-    args.extend_from_slice(extra);
-    let run = feedsmith(dir, &args);
+/// Build with `extra`; the JSON report.
+fn build_report(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let run = build(dir, &[&["-q", "--report", "json"], extra].concat());
     assert!(run.status <= 1, "{}", run.stderr);
     serde_json::from_str(&run.stdout).unwrap()
-}
-
-fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    snapshot(&dir.join("feeds"))
 }
 
 #[test]
 fn rerun_reuses_every_unchanged_file_and_writes_the_same_bytes() {
     let dir = fixture("basic");
-    let first = build(dir.path(), &[]);
+    let first = build_report(dir.path(), &[]);
     assert_eq!(first["counts"]["from_cache"], 0);
     let fresh = outputs(dir.path());
     assert!(dir.path().join(CACHE).is_file());
@@ -35,7 +29,7 @@ fn rerun_reuses_every_unchanged_file_and_writes_the_same_bytes() {
         "the cache is not a feed: {manifest}"
     );
 
-    let second = build(dir.path(), &[]);
+    let second = build_report(dir.path(), &[]);
     // Every one of the nine article files (the README, passed over, is
     // not an article file and not counted): as many as were read.
     assert_eq!(second["counts"]["from_cache"], 9);
@@ -51,7 +45,7 @@ fn rerun_reuses_every_unchanged_file_and_writes_the_same_bytes() {
 #[test]
 fn an_edited_file_is_parsed_again_and_only_its_feeds_change() {
     let dir = fixture("basic");
-    build(dir.path(), &[]);
+    build_report(dir.path(), &[]);
     let before = outputs(dir.path());
     write(
         dir.path(),
@@ -63,7 +57,7 @@ fn an_edited_file_is_parsed_again_and_only_its_feeds_change() {
             &["C", "Shared"],
         ),
     );
-    let report = build(dir.path(), &[]);
+    let report = build_report(dir.path(), &[]);
     assert_eq!(report["counts"]["from_cache"], 8);
     let after = outputs(dir.path());
     let changed: Vec<&String> = after
@@ -86,14 +80,14 @@ fn an_edited_file_is_parsed_again_and_only_its_feeds_change() {
     );
     // And the result equals a fresh build of the same content.
     std::fs::remove_dir_all(dir.path().join("feeds")).unwrap();
-    build(dir.path(), &[]);
+    build_report(dir.path(), &[]);
     assert_eq!(outputs(dir.path()), after);
 }
 
 #[test]
 fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
     let dir = fixture("basic");
-    build(dir.path(), &[]);
+    build_report(dir.path(), &[]);
     let fresh = outputs(dir.path());
     let good = std::fs::read(dir.path().join(CACHE)).unwrap();
     let damaged: Vec<Vec<u8>> = vec![
@@ -107,7 +101,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
     ];
     for bytes in damaged {
         std::fs::write(dir.path().join(CACHE), &bytes).unwrap();
-        let report = build(dir.path(), &[]);
+        let report = build_report(dir.path(), &[]);
         assert_eq!(report["counts"]["from_cache"], 0);
         assert_eq!(outputs(dir.path()), fresh);
         assert_eq!(
@@ -131,7 +125,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
 #[test]
 fn other_settings_do_not_use_the_cache() {
     let dir = fixture("basic");
-    build(dir.path(), &[]);
+    build_report(dir.path(), &[]);
     let config = std::fs::read_to_string(dir.path().join("feedsmith.yaml")).unwrap();
     write(
         dir.path(),
@@ -141,19 +135,19 @@ fn other_settings_do_not_use_the_cache() {
             "site_url: https://other.example/",
         ),
     );
-    let report = build(dir.path(), &[]);
+    let report = build_report(dir.path(), &[]);
     assert_eq!(
         report["counts"]["from_cache"], 0,
         "site_url changes how relative links resolve"
     );
-    let report = build(dir.path(), &[]);
+    let report = build_report(dir.path(), &[]);
     assert_eq!(report["counts"]["from_cache"], 9);
 }
 
 #[test]
 fn added_and_removed_files_give_what_a_fresh_build_gives() {
     let dir = fixture("basic");
-    build(dir.path(), &[]);
+    build_report(dir.path(), &[]);
     // Remove an article early in path order, so every later cached
     // article sits one place further up; add one between two others.
     std::fs::remove_file(dir.path().join("content/news/a1.md")).unwrap();
@@ -167,17 +161,17 @@ fn added_and_removed_files_give_what_a_fresh_build_gives() {
             &["C"],
         ),
     );
-    let report = build(dir.path(), &[]);
+    let report = build_report(dir.path(), &[]);
     // Ten files before; one gone, one new.
     assert_eq!(report["counts"]["from_cache"], 8);
     let incremental = outputs(dir.path());
-    let third = build(dir.path(), &[]);
+    let third = build_report(dir.path(), &[]);
     assert_eq!(third["counts"]["from_cache"], 9);
     assert_eq!(third["problems"], report["problems"]);
     assert_eq!(outputs(dir.path()), incremental);
 
     std::fs::remove_dir_all(dir.path().join("feeds")).unwrap();
-    let fresh = build(dir.path(), &[]);
+    let fresh = build_report(dir.path(), &[]);
     assert_eq!(fresh["problems"], report["problems"]);
     assert_eq!(outputs(dir.path()), incremental);
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{feedsmith, parse_feed, write, NOW};
+use common::{build, parse_feed, write};
 use std::path::Path;
 
 const CONFIG: &str =
@@ -12,13 +12,13 @@ const CONFIG: &str =
 
 /// Build `articles` (path, text) with `content: full`; return, per format,
 /// the HTML content of each entry, keyed by the entry's link.
-fn build(articles: &[(&str, String)]) -> Vec<(String, Vec<(String, String)>)> {
+fn full_contents(articles: &[(&str, String)]) -> Vec<(String, Vec<(String, String)>)> {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "feedsmith.yaml", CONFIG);
     for (path, text) in articles {
         write(dir.path(), &format!("content/{path}"), text);
     }
-    let run = feedsmith(dir.path(), &["build", "--now", NOW, "-q"]);
+    let run = build(dir.path(), &["-q"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     ["rss.xml", "atom.xml", "feed.json"]
         .iter()
@@ -159,7 +159,7 @@ fn scripts_embeds_forms_and_event_handlers_never_reach_a_feed() {
         "<svg><style><img src=x onerror=alert(14)></style></svg><noscript><p title=\"</noscript><img src=x onerror=alert(15)>\"></noscript>\n",
     );
     let featured = "'<iframe src=\"https://www.youtube.com/embed/abc123\" onload=\"alert(16)\"></iframe><script>alert(17)</script>'";
-    let feeds = build(&[
+    let feeds = full_contents(&[
         (
             "md.md",
             post(
@@ -203,7 +203,7 @@ fn relative_urls_resolve_against_the_article_link_not_the_site() {
         " <a href=\"#comments\">Comments</a> <a href=\"//cdn.example/f.pdf\">PDF</a></p>\n",
         "<img srcset=\"small.png 480w, ../big.png 1080w\" src=\"small.png\">\n"
     );
-    let feeds = build(&[(
+    let feeds = full_contents(&[(
         "forum.html",
         post(
             "Forum post",
@@ -230,7 +230,7 @@ fn relative_urls_resolve_against_the_article_link_not_the_site() {
 
 #[test]
 fn video_iframes_become_links_to_the_video_with_its_thumbnail() {
-    let feeds = build(&[
+    let feeds = full_contents(&[
         (
             "yt.md",
             post(
@@ -277,7 +277,7 @@ fn raster_data_images_stay_and_other_data_urls_go() {
     let body = format!(
         "<img src=\"{png}\" alt=\"dot\"> <img src=\"data:image/svg+xml,&lt;svg onload=alert(1)&gt;\" alt=\"svg\"> <a href=\"{png}\">open</a>"
     );
-    let feeds = build(&[(
+    let feeds = full_contents(&[(
         "d.md",
         post(
             "Data",

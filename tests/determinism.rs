@@ -4,12 +4,7 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::Path;
-
-fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    snapshot(&dir.join("feeds"))
-}
 
 /// Copy the basic fixture creating files in reverse name order, so that
 /// directory listing order differs from the original copy's.

@@ -5,35 +5,12 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-
-fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = empty_site();
-    write(
-        dir.path(),
-        "content/good.md",
-        &article(
-            "Good",
-            "2024-01-01T00:00:00Z",
-            "https://e.example/good",
-            &["T"],
-        ),
-    );
-    for (path, text) in files {
-        write(dir.path(), &format!("content/{path}"), text);
-    }
-    dir
-}
-
-fn build(dir: &Path) -> Run {
-    feedsmith(dir, &["build", "--now", NOW, "-q"])
-}
 
 #[test]
 fn no_base_url_exits_2_and_writes_nothing() {
     let dir = site(&[]);
     std::fs::remove_file(dir.path().join("feedsmith.yaml")).unwrap();
-    let run = build(dir.path());
+    let run = build(dir.path(), &["-q"]);
     assert_eq!(run.status, 2);
     assert!(
         run.stderr.contains("no base URL") && run.stderr.contains("--base-url"),
@@ -67,7 +44,7 @@ fn config_problems_exit_2_with_the_line() {
         "feedsmith.yaml",
         "title: T\nbase_url: https://x.example/\nlimt: 5\n",
     );
-    let run = build(dir.path());
+    let run = build(dir.path(), &["-q"]);
     assert_eq!(run.status, 2);
     assert!(
         run.stderr.starts_with("feedsmith.yaml:3:"),
@@ -111,12 +88,11 @@ fn symlinks_out_of_the_content_folder_are_not_followed() {
     );
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(
+        symlink(
             outside.path().join("secret.md"),
-            dir.path().join("content/link.md"),
-        )
-        .unwrap();
-        let run = build(dir.path());
+            &dir.path().join("content/link.md"),
+        );
+        let run = build(dir.path(), &["-q"]);
         assert_eq!(run.status, 0, "{}", run.stderr);
         assert_stderr_contains(
             &run,
@@ -145,7 +121,7 @@ fn oversized_files_are_errors() {
             "x".repeat(200)
         ),
     );
-    let run = build(dir.path());
+    let run = build(dir.path(), &["-q"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert_stderr_contains(&run, "big.md: error: file is");
 }

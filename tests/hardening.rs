@@ -10,25 +10,6 @@ use common::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// A site with one good article and `files` next to it.
-fn site(files: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = empty_site();
-    write(
-        dir.path(),
-        "content/good.md",
-        &article(
-            "Good",
-            "2024-01-01T00:00:00Z",
-            "https://e.example/good",
-            &["Rust"],
-        ),
-    );
-    for (path, text) in files {
-        write(dir.path(), &format!("content/{path}"), text);
-    }
-    dir
-}
-
 fn head(title: &str, slug: &str) -> String {
     format!("---\ntitle: \"{title}\"\npublishedDateTime: 2024-02-01T00:00:00Z\nwebUrl: https://e.example/{slug}\n")
 }
@@ -66,7 +47,7 @@ fn an_alias_bomb_is_refused_quickly() {
     for key in ["topics", "images", "unread"] {
         let text = format!("{}{}---\n", head("Bomb", "bomb"), alias_bomb(key));
         assert!(text.len() < 40_000);
-        let dir = site(&[("bomb.md", text)]);
+        let dir = site(&[("bomb.md", &text)]);
         let (run, got) = build_timed(dir.path(), Duration::from_secs(10));
         assert_eq!(run.status, 1, "{}", run.stderr);
         assert_stderr_contains(
@@ -97,9 +78,9 @@ fn deep_nesting_is_refused_before_parsing() {
         "- ".repeat(100_000)
     );
     let dir = site(&[
-        ("deep.md", brackets),
-        ("deep2.md", balanced),
-        ("deep3.md", dashes),
+        ("deep.md", &brackets),
+        ("deep2.md", &balanced),
+        ("deep3.md", &dashes),
     ]);
     let (run, got) = build_timed(dir.path(), Duration::from_secs(10));
     assert_eq!(run.status, 1, "{}", run.stderr);
@@ -122,7 +103,7 @@ fn many_top_level_keys_parse_in_linear_time() {
     // The second goes to the full parser (an anchor), the first does not.
     let fast = format!("{}{keys}---\n", head("Keys", "keys"));
     let full = format!("{}a: &x 1\n{keys}---\n", head("Keys Full", "keys-full"));
-    let dir = site(&[("keys.md", fast), ("keys-full.md", full)]);
+    let dir = site(&[("keys.md", &fast), ("keys-full.md", &full)]);
     let (run, got) = build_timed(dir.path(), Duration::from_secs(15));
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(got, ["Good", "Keys", "Keys Full"]);
@@ -136,7 +117,7 @@ fn topics_beyond_max_topics_are_dropped_with_one_warning() {
         head("Topics", "topics"),
         topics.join(", ")
     );
-    let dir = site(&[("topics.md", text.clone())]);
+    let dir = site(&[("topics.md", &text)]);
     let (run, got) = build_timed(dir.path(), Duration::from_secs(20));
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(got, ["Good", "Topics"]);
@@ -177,7 +158,7 @@ fn topics_beyond_max_topics_are_dropped_with_one_warning() {
 fn a_huge_title_is_cut_with_a_warning() {
     let title = "word ".repeat(200_000);
     let text = format!("{}---\n", head(&title, "title"));
-    let dir = site(&[("title.md", text)]);
+    let dir = site(&[("title.md", &text)]);
     let (run, _) = build_timed(dir.path(), Duration::from_secs(10));
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_stderr_contains(
@@ -271,7 +252,7 @@ fn secured_values_reach_no_output_even_through_aliases() {
             format!("---\ntitle: Broken\nsecured: [\"{SECRET}\"\npublishedDateTime: 2024-03-01T00:00:00Z\n---\n"),
         ),
     ];
-    let dir = site(&files.map(|(p, t)| (p, t)));
+    let dir = site(&files.each_ref().map(|(p, t)| (*p, t.as_str())));
     write(
         dir.path(),
         "feedsmith.yaml",
@@ -342,7 +323,7 @@ fn files_with_dot_files(root: &Path) -> Vec<String> {
 #[test]
 fn control_characters_are_escaped_on_stderr_and_exact_in_the_report() {
     let text = "---\ntitle: Forge\npublishedDateTime: 2024-01-01\nwebUrl: \"x\\nforged.md:1: error: \\u001b[2Jgotcha\"\n---\n";
-    let dir = site(&[("forge.md", text.to_owned())]);
+    let dir = site(&[("forge.md", text)]);
     let run = feedsmith(dir.path(), &["build", "--now", NOW, "--report", "json"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert!(
@@ -379,7 +360,7 @@ fn content_over_two_mebibytes_is_left_out_with_a_warning() {
         "{}excerpt: The summary stays\nfeaturedContent: '{links}'\n---\n{links}\n",
         head("Big", "big")
     );
-    let dir = site(&[("big.html", big)]);
+    let dir = site(&[("big.html", &big)]);
     write(
         dir.path(),
         "feedsmith.yaml",

@@ -203,6 +203,20 @@ impl Server {
         request(self.addr, "GET", path, extra).unwrap()
     }
 
+    /// Wait (20 s at most) until `path` serves a body holding `text`; on
+    /// time out, fail with `why()`.
+    fn wait_for(&self, path: &str, text: &str, why: impl Fn() -> String) {
+        let started = Instant::now();
+        loop {
+            let body = String::from_utf8(self.get(path, &[]).body).unwrap();
+            if body.contains(text) {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "{}", why());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// SIGTERM, and the exit status of a graceful shutdown.
     fn stop(&mut self) -> std::process::ExitStatus {
         Command::new("kill")
@@ -306,7 +320,8 @@ fn etag_changes_when_a_rebuild_rewrites_the_feed() {
         .header("etag")
         .unwrap()
         .to_owned();
-    feedsmith(dir.path(), &["build", "--now", NOW, "-q"]);
+    let run = build(dir.path(), &["-q"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         server.get("/rss.xml", &[]).header("etag"),
         Some(before.as_str()),
@@ -322,7 +337,8 @@ fn etag_changes_when_a_rebuild_rewrites_the_feed() {
             &["Shared"],
         ),
     );
-    feedsmith(dir.path(), &["build", "--now", NOW, "-q"]);
+    let run = build(dir.path(), &["-q"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
     let after = server.get("/rss.xml", &[("If-None-Match", &before)]);
     assert_eq!(after.status, 200);
     assert_ne!(after.header("etag"), Some(before.as_str()));
@@ -383,12 +399,10 @@ fn refuses_everything_outside_the_out_folder() {
     let dir = built_site(&[]);
     let outside = tempfile::tempdir().unwrap();
     write(outside.path(), "secret.txt", "secret");
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(
+    symlink(
         outside.path().join("secret.txt"),
-        dir.path().join("feeds/leak.txt"),
-    )
-    .unwrap();
+        &dir.path().join("feeds/leak.txt"),
+    );
     let server = Server::start(dir.path(), &[]);
     for path in [
         "/../feedsmith.yaml",
@@ -442,18 +456,9 @@ fn watch_rebuilds_on_changes() {
             &["Shared"],
         ),
     );
-    let started = Instant::now();
-    loop {
-        let body = String::from_utf8(server.get("/rss.xml", &[]).body).unwrap();
-        if body.contains("Brand new") {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no rebuild after a change"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    server.wait_for("/rss.xml", "Brand new", || {
+        "no rebuild after a change".into()
+    });
 }
 
 /// Whether a full response body is a complete, well-formed document.
@@ -719,21 +724,18 @@ fn a_file_path_with_a_trailing_slash_is_404() {
 #[cfg(unix)]
 #[test]
 fn never_follows_a_symlinked_index_page_folder_or_gzip_twin() {
-    use std::os::unix::fs::symlink;
     let dir = built_site(&["--precompress"]);
     let feeds = dir.path().join("feeds");
     let outside = tempfile::tempdir().unwrap();
     write(outside.path(), "index.html", "<p>SECRET page</p>");
     std::fs::write(outside.path().join("rss.xml.gz"), gzip(b"SECRET twin")).unwrap();
-    std::fs::create_dir_all(feeds.join("topics/linked")).unwrap();
     symlink(
         outside.path().join("index.html"),
-        feeds.join("topics/linked/index.html"),
-    )
-    .unwrap();
+        &feeds.join("topics/linked/index.html"),
+    );
     std::fs::remove_file(feeds.join("rss.xml.gz")).unwrap();
-    symlink(outside.path().join("rss.xml.gz"), feeds.join("rss.xml.gz")).unwrap();
-    symlink(outside.path(), feeds.join("topics/outside")).unwrap();
+    symlink(outside.path().join("rss.xml.gz"), &feeds.join("rss.xml.gz"));
+    symlink(outside.path(), &feeds.join("topics/outside"));
     let server = Server::start(dir.path(), &[]);
     for path in [
         "/topics/linked/",
@@ -855,13 +857,11 @@ fn slow_or_idle_clients_are_closed_by_the_header_timeout() {
             .unwrap();
         let mut rest = Vec::new();
         let closed = stream.read_to_end(&mut rest);
-        assert!(
-            closed.is_ok() || started.elapsed() < Duration::from_secs(4),
-            "{name}: {closed:?}"
-        );
+        // Closed (cleanly or by a reset) in time; a read that timed out
+        // took the full 5 s and fails here.
         assert!(
             started.elapsed() < Duration::from_secs(4),
-            "{name} still open after {:?}",
+            "{name} still open after {:?}: {closed:?}",
             started.elapsed()
         );
     }
@@ -1081,19 +1081,9 @@ fn watch_keeps_serving_after_a_failed_rebuild_and_retries() {
             &["Shared"],
         ),
     );
-    let started = Instant::now();
-    loop {
-        let body = String::from_utf8(server.get("/rss.xml", &[]).body).unwrap();
-        if body.contains("After the failure") {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no rebuild after the failed one:\n{}",
-            log.text()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    server.wait_for("/rss.xml", "After the failure", || {
+        format!("no rebuild after the failed one:\n{}", log.text())
+    });
 }
 
 // ---- 1,000 clients while 1,000 slowloris connections are held ----

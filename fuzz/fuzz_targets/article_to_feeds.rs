@@ -1,7 +1,7 @@
-//! Any bytes as an article file: front matter → Article → RSS and Atom.
-//! Nothing may panic, and every feed must be well-formed XML that still
-//! holds the article's title (as the HTML that shows it, where it reads
-//! as markup).
+//! Any bytes as an article file: front matter → Article → JSON Feed, RSS
+//! and Atom. Nothing may panic, the JSON Feed must parse, and RSS and Atom
+//! must be well-formed XML that still hold the article's title (as the
+//! HTML that shows it, where it reads as markup).
 #![no_main]
 
 use feedsmith::render::{self, Entry, Format};
@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let site = url::Url::parse("https://site.example/").unwrap();
     let (article, _diagnostics) =
-        feedsmith::load::parse_article(data, "fuzz.md", Some(&site), true);
+        feedsmith::testing::parse_article(data, "fuzz.md", Some(&site), true);
     let Some(article) = article else { return };
     let topics: Vec<Topic> = article.topics.iter().map(|name| testing::topic(name)).collect();
     let meta = testing::feed_meta();

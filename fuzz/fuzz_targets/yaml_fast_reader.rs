@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Some(disagreement) = feedsmith::yaml::fast_reader_disagreement(text) {
+        if let Some(disagreement) = feedsmith::testing::yaml_fast_reader_disagreement(text) {
             panic!("{disagreement}");
         }
     }

@@ -579,8 +579,9 @@ impl<'a> ParseOptions<'a> {
 
 /// Everything `load` does to one file's bytes, without the file system:
 /// the article, or `None` with the reason in `out` (or none when the bytes
-/// are simply not an article). The fuzz target drives this.
-pub fn parse_article(
+/// are simply not an article). Offered to the benches and fuzz targets as
+/// [`crate::testing::parse_article`].
+pub(crate) fn parse_article(
     bytes: &[u8],
     relative: &str,
     site_url: Option<&Url>,

@@ -165,16 +165,6 @@ pub fn from_node(node: &Node, fallback_id: &str) -> Option<TaxonomyTopic> {
         },
         _ => None,
     };
-    let keywords = match node.get("keywords") {
-        Some(Node::Seq(items)) => items
-            .iter()
-            .filter_map(|k| match k {
-                Node::Str(s) => Some(text::clean_line(s)),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
     Some(TaxonomyTopic {
         id: id.unwrap_or_else(|| fallback_id.to_owned()),
         name,
@@ -182,7 +172,6 @@ pub fn from_node(node: &Node, fallback_id: &str) -> Option<TaxonomyTopic> {
         parent: string("parent"),
         description: string("description"),
         image,
-        keywords,
     })
 }
 
@@ -200,7 +189,7 @@ mod tests {
         assert_eq!(t.id, "model-driven-apps");
         assert_eq!(t.parent.as_deref(), Some("Power Apps"));
         assert_eq!(t.image.as_deref(), Some("https://i.example/t.png"));
-        assert_eq!(t.keywords, ["a", "b"]);
+        assert_eq!(t.shortname.as_deref(), Some("MDA"));
     }
 
     #[test]

@@ -531,15 +531,10 @@ mod tests {
 
     /// The fast reader either declines or agrees with the full parser.
     fn assert_agrees(text: &str) -> bool {
-        if super::super::bounds::check_depth(text).is_err() {
-            return false; // refused before either reader runs
-        }
         let mut answered = false;
         for keys in [KEEP_ALL, KEEP_SOME] {
-            if let Some((entries, secrets)) = parse_mapping(text, keys) {
+            if let Some((fast, full)) = super::super::both_readers(text, keys) {
                 answered = true;
-                let fast = super::super::finish(entries, &secrets);
-                let full = super::super::parse_mapping_exact(text, keys);
                 assert_eq!(fast, full, "text: {text:?}");
             }
         }
@@ -977,6 +972,7 @@ secured: "UT8Ro6q8+/="
             }
         }
         eprintln!("fast reader answered {answered} of {files} front matters");
+        assert!(files >= 10, "only {files} front matters found");
         assert!(answered * 10 >= files * 8, "{answered} of {files}");
     }
 }

@@ -229,32 +229,18 @@ fn parse_mapping_exact(text: &str, keys: Keys) -> Result<Mapping, YamlError> {
     finish(entries, &secrets)
 }
 
-/// Where the fast reader answers and its answer differs from the full
-/// parser's: both answers, for the fuzz target `yaml_fast_reader` and the
-/// tests; `None` when they agree or the fast reader declines.
-pub fn fast_reader_disagreement(text: &str) -> Option<String> {
-    let keys = Keys {
-        keep: |k| k != "secured",
-        secret: |k| k == "secured",
-    };
-    if bounds::check_depth(text).is_err() {
-        return None; // refused before either reader runs
-    }
+/// Where the fast reader answers for `text`: its answer and the full
+/// parser's, which must be equal (for the tests and, through
+/// [`crate::testing::yaml_fast_reader_disagreement`], the fuzz target);
+/// `None` when the fast reader declines or the text is refused before
+/// either reader runs.
+pub(crate) fn both_readers(text: &str, keys: Keys) -> Option<(MappingResult, MappingResult)> {
+    bounds::check_depth(text).ok()?;
     let (entries, secrets) = fast::parse_mapping(text, keys)?;
-    let fast = finish(entries, &secrets);
-    let full = parse_mapping_exact(text, keys);
-    (fast != full).then(|| format!("{text:?}: fast reader {fast:?}, full parser {full:?}"))
+    Some((finish(entries, &secrets), parse_mapping_exact(text, keys)))
 }
 
-/// Whether the fast reader answers for `text` (it declines what it cannot
-/// read exactly, leaving it to the full parser).
-pub fn fast_reader_answers(text: &str) -> bool {
-    let keys = Keys {
-        keep: |k| k != "secured",
-        secret: |k| k == "secured",
-    };
-    bounds::check_depth(text).is_ok() && fast::parse_mapping(text, keys).is_some()
-}
+pub(crate) type MappingResult = Result<Mapping, YamlError>;
 
 /// 1-based line of the `nth` (0-based) top-level `key:` in `text`; a
 /// plain text scan, for pointing messages at the right line.
@@ -595,7 +581,7 @@ mod tests {
         };
         let err = parse_mapping(text, keys).unwrap_err();
         assert_eq!(err.message, "collections nested deeper than 64 levels");
-        assert_eq!(fast_reader_disagreement(text), None);
+        assert_eq!(crate::testing::yaml_fast_reader_disagreement(text), None);
     }
 
     #[test]

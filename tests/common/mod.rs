@@ -17,6 +17,49 @@ pub fn empty_site() -> tempfile::TempDir {
     dir
 }
 
+/// A site with one good article (`content/good.md`, topic `Rust`) and
+/// `files` (path below `content/`, text) next to it.
+pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = empty_site();
+    write(
+        dir.path(),
+        "content/good.md",
+        &article(
+            "Good",
+            "2024-01-01T00:00:00Z",
+            "https://e.example/good",
+            &["Rust"],
+        ),
+    );
+    for (path, text) in files {
+        write(dir.path(), &format!("content/{path}"), text);
+    }
+    dir
+}
+
+/// A site of `articles` (title, topics): the `i`th is `content/{i}.md`,
+/// published on 2024-01-0{i+1}, linked `https://e.example/{i}`.
+pub fn site_of(articles: &[(&str, &[&str])]) -> tempfile::TempDir {
+    let dir = empty_site();
+    for (i, (title, topics)) in articles.iter().enumerate() {
+        let text = article(
+            title,
+            &format!("2024-01-{:02}T00:00:00Z", i + 1),
+            &format!("https://e.example/{i}"),
+            topics,
+        );
+        write(dir.path(), &format!("content/{i}.md"), &text);
+    }
+    dir
+}
+
+/// `feedsmith build --now NOW` and `extra`, in `dir`.
+pub fn build(dir: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["build", "--now", NOW];
+    args.extend_from_slice(extra);
+    feedsmith(dir, &args)
+}
+
 /// The output of one run of the binary.
 pub struct Run {
     pub status: i32,
@@ -49,6 +92,57 @@ pub fn run_command(mut command: Command) -> Run {
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
+}
+
+/// Whether the tests run as root (where permission bits do not stop a read).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Whether permission bits can be made to count: not root, or root with
+/// `setpriv` to run the binary as `nobody`. When not, the test says so and
+/// is skipped.
+pub fn can_drop_privileges() -> bool {
+    let ok = !is_root()
+        || Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!(
+            "skipped: running as root without a working setpriv, permission bits do not stop reads"
+        );
+    }
+    ok
+}
+
+/// Run feedsmith in `dir` as an unprivileged user, so that permission bits
+/// count: as root, as `nobody`, after giving the site to it.
+pub fn feedsmith_unprivileged(dir: &Path, args: &[&str]) -> Run {
+    let mut command = if is_root() {
+        let chown = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(chown.success());
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_feedsmith"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_feedsmith"))
+    };
+    command.current_dir(dir).args(args);
+    run_command(command)
+}
+
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// Fail with the whole of stderr when it lacks `expected`.
@@ -160,6 +254,18 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
             );
         }
     }
+}
+
+/// A symbolic link at `link` to `target`, the link's folder made first.
+pub fn symlink(target: impl AsRef<Path>, link: &Path) {
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link)
+        .unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+}
+
+/// The files a build wrote to `dir/feeds` (dot files aside) with their bytes.
+pub fn outputs(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(&dir.join("feeds"))
 }
 
 /// Every file below `out` (dot files aside) with its bytes.

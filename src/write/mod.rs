@@ -333,7 +333,11 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
         return Err(fail(e, applied, plan));
     }
     applied.written.sort();
-    for stale in &plan.remove {
+    // Twins before their files: a run killed in between leaves a file
+    // without its twin (served as it is), never a twin without its file.
+    let (stale_twins, stale_files): (Vec<&String>, Vec<&String>) =
+        plan.remove.iter().partition(|p| p.ends_with(".gz"));
+    for stale in stale_twins.into_iter().chain(stale_files) {
         let path = match checked_path(out_dir, stale) {
             Ok(path) => path,
             Err(e) => return Err(fail(e, applied, plan)),

@@ -6,6 +6,7 @@ mod content;
 mod html;
 mod jsonfeed;
 mod opml;
+mod page;
 mod rss;
 mod site;
 
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 pub use content::full_html;
 pub use html::{autodiscovery_links, index_html};
 pub use opml::opml;
+pub use page::{feed_page, Look, PAGE_CSS_FILE, PAGE_CSS_MAX};
 pub use site::{feed_url, site, summaries, RenderSettings, Rendered, RenderedFile};
 
 /// The generator named in every feed.

@@ -28,6 +28,8 @@ trap 'rm -f "$table"' EXIT
 cargo run --release --locked --quiet -- topics --quiet > "$table"
 limit=$(sed -n 's/^limit:[[:space:]]*\([0-9]*\).*/\1/p' feedsmith.yaml)
 python3 scripts/check_feeds.py feeds "${limit:-50}" "$table"
+echo "== every page: strict HTML5 (html5lib), no script, no external style, links resolve"
+python3 scripts/check_pages.py feeds --every-feed
 echo "== W3C Feed Validator: zero errors and warnings on every committed feed"
 scripts/w3c.sh feeds "$(sed -n 's/^base_url:[[:space:]]*//p' feedsmith.yaml)"
 echo "== W3C Feed Validator: content: full feeds built from ../shared/corpus/powerapps"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real consumers of the sample feeds: nginx running the README's server
 # block, `feedsmith serve`, Python feedparser over HTTP, newsboat, sfeed,
-# and headless Chromium on the index page. .ci/run installs them all; on a
+# and headless Chromium on the index page and a feed page. .ci/run installs them all; on a
 # machine without them this script says what it skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,6 +107,20 @@ if [ "$imported" != "$outlines" ]; then
 fi
 echo "sfeed: $((sfeed_feeds + 1)) passed, 0 failed"
 
-echo "== Chromium renders the index page"
-scripts/screenshot_index.sh "http://127.0.0.1:$nginx_port/" "$work/screenshots"
-echo "chromium: 2 passed, 0 failed"
+echo "== Chromium renders the index page and a feed page"
+python3 scripts/check_pages.py "$feeds" --every-feed
+# A topic page with a parent and thumbnails: the first topic in the table
+# that has both, else the first topic page.
+topic=$(cd "$feeds" && grep -l 'class="thumb"' topics/*/index.html | xargs grep -l ' › ' | head -1 || true)
+topic=${topic:-$(cd "$feeds" && ls topics/*/index.html | head -1 || true)}
+topic=${topic%index.html}
+# `feedsmith serve` and nginx both serve a feed's folder as its page.
+for port in "$nginx_port" "$serve_port"; do
+    curl -fs "http://127.0.0.1:$port/$topic" | grep -q '<h2>Subscribe</h2>' || {
+        echo "chromium: /$topic is not the feed's page on port $port" >&2
+        exit 1
+    }
+done
+shots=${SCREENSHOTS_DIR:-$work/screenshots}
+scripts/screenshot_index.sh "$shots" "http://127.0.0.1:$nginx_port/" "http://127.0.0.1:$nginx_port/$topic"
+echo "chromium: 4 passed, 0 failed"

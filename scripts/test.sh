@@ -27,6 +27,8 @@ table=$(mktemp)
 trap 'rm -f "$table"' EXIT
 cargo run --release --locked --quiet -- build --quiet --dry-run --report json > "$table"
 python3 scripts/check_feeds.py feeds "$table"
+echo "== every page: strict HTML5 (html5lib), no script, no external style, links resolve"
+python3 scripts/check_pages.py feeds --every-feed
 echo "== W3C Feed Validator: zero errors and warnings on every committed feed"
 scripts/w3c.sh feeds "$(sed -n 's/^base_url:[[:space:]]*//p' feedsmith.yaml)"
 echo "== W3C Feed Validator: the feeds a config describes (tests/fixtures/feeds)"

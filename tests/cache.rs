@@ -64,13 +64,15 @@ fn an_edited_file_is_parsed_again_and_only_its_feeds_change() {
         .keys()
         .filter(|f| before.get(*f) != after.get(*f))
         .collect();
-    // Bravo is only in C's feeds (Shared shows its newest three, not Bravo).
+    // Bravo is only in C's feeds and page (Shared shows its newest three,
+    // not Bravo).
     assert_eq!(
         changed,
         [
             "index.html",
             "topics/c/atom.xml",
             "topics/c/feed.json",
+            "topics/c/index.html",
             "topics/c/rss.xml"
         ]
     );

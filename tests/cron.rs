@@ -28,10 +28,12 @@ fn removes_feeds_of_topics_that_are_gone_and_nothing_else() {
     );
     let run = feedsmith(dir.path(), &["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(run.stderr.ends_with(", 3 removed\n"), "{}", run.stderr);
+    assert!(run.stderr.ends_with(", 4 removed\n"), "{}", run.stderr);
     let out = dir.path().join("feeds");
     assert!(
-        !out.join("topics/gone/rss.xml").exists() && !out.join("topics/gone/atom.xml").exists()
+        !out.join("topics/gone/rss.xml").exists()
+            && !out.join("topics/gone/atom.xml").exists()
+            && !out.join("topics/gone/index.html").exists()
     );
     assert!(
         out.join("notes.txt").exists() && out.join("topics/gone/extra.txt").exists(),
@@ -57,6 +59,7 @@ fn removes_feeds_of_topics_that_are_gone_and_nothing_else() {
             "rss.xml",
             "topics/keep/atom.xml",
             "topics/keep/feed.json",
+            "topics/keep/index.html",
             "topics/keep/rss.xml"
         ]
     );
@@ -94,7 +97,7 @@ fn dry_run_says_what_it_would_do_and_writes_nothing() {
     assert_stderr_contains(&run, "would write: feeds/topics/t/atom.xml");
     assert!(
         run.stderr
-            .ends_with("8 files: 8 would be written, 0 unchanged, 0 would be removed\n"),
+            .ends_with("9 files: 9 would be written, 0 unchanged, 0 would be removed\n"),
         "{}",
         run.stderr
     );
@@ -104,7 +107,7 @@ fn dry_run_says_what_it_would_do_and_writes_nothing() {
     assert_stderr_contains(&run, "would leave unchanged: feeds/rss.xml");
     assert!(
         run.stderr
-            .ends_with("8 files: 0 would be written, 8 unchanged, 0 would be removed\n"),
+            .ends_with("9 files: 0 would be written, 9 unchanged, 0 would be removed\n"),
         "{}",
         run.stderr
     );
@@ -197,14 +200,14 @@ fn json_report_lists_counts_problems_and_files() {
     assert_eq!(report["status"], 1);
     assert_eq!(report["counts"]["articles_read"], 3);
     assert_eq!(report["counts"]["errors"], 1);
-    assert_eq!(report["counts"]["written"], 8);
+    assert_eq!(report["counts"]["written"], 9);
     assert_eq!(report["problems"][0]["path"], "bad.md");
     assert_eq!(report["problems"][0]["line"], 3);
     assert_eq!(report["problems"][0]["severity"], "error");
-    assert_eq!(report["files"]["written"].as_array().unwrap().len(), 8);
+    assert_eq!(report["files"]["written"].as_array().unwrap().len(), 9);
     let run = feedsmith(dir.path(), &["build", "-q", "--report", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(report["counts"]["unchanged"], 8);
+    assert_eq!(report["counts"]["unchanged"], 9);
     assert_eq!(report["files"]["unchanged"][0], "rss.xml");
 }
 

@@ -399,6 +399,7 @@ fn a_failure_after_some_writes_exits_3_naming_every_file() {
         [
             "topics/t/atom.xml",
             "topics/t/feed.json",
+            "topics/t/index.html",
             "topics/t/rss.xml"
         ]
     );

@@ -26,12 +26,16 @@ fn writes_overall_and_topic_feeds_in_every_format() {
         for file in ["atom.xml", "feed.json", "rss.xml"] {
             expected.push(format!("{folder}{file}"));
         }
+        // Each feed's page (the overall feed's is index.html).
+        if !folder.is_empty() {
+            expected.push(format!("{folder}index.html"));
+        }
     }
     expected.sort();
     assert_eq!(files(&dir.path().join("feeds")), expected);
     let expected: Vec<String> = expected
         .into_iter()
-        .filter(|f| !f.starts_with("index."))
+        .filter(|f| !f.ends_with("index.html") && !f.ends_with("index.opml"))
         .collect();
     for file in &expected {
         let feed = parse_feed(&dir.path().join("feeds").join(file));
@@ -196,7 +200,7 @@ fn reports_duplicates_and_summary() {
     let summary = run.stderr.lines().last().unwrap();
     assert_eq!(
         summary,
-        "feedsmith: 9 articles read (0 from cache), 6 selected, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 5 feeds holding 9 entries; 17 files: 17 written, 0 unchanged, 0 removed"
+        "feedsmith: 9 articles read (0 from cache), 6 selected, 5 in feeds; left out: 1 drafts, 1 future, 0 below min_quality, 1 duplicates, 0 with errors; 5 feeds holding 9 entries; 21 files: 21 written, 0 unchanged, 0 removed"
     );
 }
 
@@ -246,7 +250,7 @@ fn second_build_rewrites_nothing() {
     let run = feedsmith(dir.path(), &["build", "--now", NOW]);
     assert!(
         run.stderr
-            .ends_with("17 files: 0 written, 17 unchanged, 0 removed\n"),
+            .ends_with("21 files: 0 written, 21 unchanged, 0 removed\n"),
         "{}",
         run.stderr
     );

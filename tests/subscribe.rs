@@ -192,7 +192,7 @@ fn index_page_links_every_feed_with_no_scripts_or_external_resources() {
         assert!(html.contains(&format!("href=\"{href}\"")), "{href}");
     }
     assert!(
-        html.contains("<strong>Shared</strong>")
+        html.contains("<strong><a href=\"topics/shared/index.html\">Shared</a></strong>")
             && html.contains("<td class=\"count\">3<span class=\"unit\"> entries</span><span class=\"muted\"> of 5 matching</span></td>"),
         "the feed holds 3 (limit) of the 5 articles about Shared"
     );
@@ -245,7 +245,7 @@ fn precompressed_copies_are_deterministic_and_follow_their_feed() {
     let run = feedsmith(dir.path(), &["build", "--now", NOW, "--precompress"]);
     assert!(
         run.stderr
-            .ends_with("34 files: 0 written, 34 unchanged, 0 removed\n"),
+            .ends_with("42 files: 0 written, 42 unchanged, 0 removed\n"),
         "{}",
         run.stderr
     );
@@ -253,7 +253,7 @@ fn precompressed_copies_are_deterministic_and_follow_their_feed() {
     let run = feedsmith(dir.path(), &["build", "--now", NOW]);
     assert!(
         run.stderr
-            .ends_with("17 files: 0 written, 17 unchanged, 17 removed\n"),
+            .ends_with("21 files: 0 written, 21 unchanged, 21 removed\n"),
         "{}",
         run.stderr
     );

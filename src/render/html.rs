@@ -2,12 +2,14 @@
 //! paste into its own pages. Plain HTML5: no JavaScript, no external
 //! resources, readable on a phone, the same bytes for the same input.
 
+use super::page::{self, Look};
 use super::{FeedSummary, SiteMeta, VERSION};
+use crate::model::Article;
 use crate::select::FeedKind;
 use crate::text::escape_html as esc;
 use std::fmt::Write;
 
-const STYLE: &str = "
+pub(super) const STYLE: &str = "
 :root { color-scheme: light dark; --muted: #667; --line: #ccd; }
 body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; }
 header p { margin: .25rem 0; }
@@ -50,22 +52,42 @@ pub fn autodiscovery_links(feed: &FeedSummary) -> String {
 /// how many entries it holds of how many articles matched, its newest
 /// entry and links in every format, and a link to the OPML list. Links
 /// between the out folder's files are relative, so the page works wherever
-/// the folder is served.
-pub fn index_html(site: &SiteMeta, feeds: &[FeedSummary]) -> Vec<u8> {
+/// the folder is served. With feed pages on (`look.pages`), it is the
+/// overall feed's page too: each feed's name links to its page, the site
+/// logo heads it and `newest` (the overall feed's entries) follows the
+/// list.
+pub fn index_html(
+    site: &SiteMeta,
+    feeds: &[FeedSummary],
+    look: &Look,
+    newest: Option<&[&Article]>,
+) -> Vec<u8> {
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — feeds</title>\n<meta name=\"description\" content=\"{}\">\n<meta name=\"generator\" content=\"feedsmith {VERSION}\">\n",
-        esc(site.language),
-        esc(site.title),
-        esc(site.description)
+    let overall = feeds.iter().find(|f| f.feed.kind == FeedKind::Overall);
+    let style = if look.pages {
+        format!("{STYLE}{}", page::STYLE)
+    } else {
+        STYLE.to_owned()
+    };
+    page::head(
+        &mut out,
+        site,
+        look,
+        &page::Head {
+            dir: "",
+            title: &format!("{} — feeds", site.title),
+            description: site.description,
+            feed: overall,
+            style: &style,
+        },
     );
-    if let Some(overall) = feeds.iter().find(|f| f.feed.kind == FeedKind::Overall) {
-        out.push_str(&autodiscovery_links(overall));
+    out.push_str("<body>\n<header>\n");
+    if look.pages {
+        page::logo(&mut out, look);
     }
     let _ = write!(
         out,
-        "<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n<p>{}</p>\n",
+        "<h1>{}</h1>\n<p>{}</p>\n",
         esc(site.title),
         esc(site.description)
     );
@@ -81,15 +103,33 @@ pub fn index_html(site: &SiteMeta, feeds: &[FeedSummary]) -> Vec<u8> {
         }
         out.push_str("<table>\n<thead><tr><th scope=\"col\">Feed</th><th scope=\"col\">Entries</th><th scope=\"col\">Newest</th><th scope=\"col\">Subscribe</th></tr></thead>\n<tbody>\n");
         for feed in tree_order(&members) {
-            row(&mut out, feed);
+            row(&mut out, feed, look.pages);
         }
         out.push_str("</tbody>\n</table>\n");
+    }
+    if let (Some(overall), Some(entries)) = (overall, newest) {
+        page::newest(&mut out, overall, entries);
     }
     let _ = write!(
         out,
         "</main>\n<footer><p class=\"muted\">Made by feedsmith {VERSION}.</p></footer>\n</body>\n</html>\n"
     );
     out.into_bytes()
+}
+
+/// A feed's name in its row, linked to its page when there is one.
+fn name(feed: &FeedSummary, pages: bool) -> String {
+    let name = esc(&feed.feed.name);
+    if pages && feed.feed.kind != FeedKind::Overall && !feed.feed.dir.is_empty() {
+        format!(
+            "<a href=\"{}\">{name}</a>",
+            esc(&page::page_link(feed.feed))
+        )
+    } else if pages && feed.feed.kind == FeedKind::Overall {
+        format!("<a href=\"#newest\">{name}</a>")
+    } else {
+        name.into_owned()
+    }
 }
 
 /// Feeds by group heading, in order of first appearance.
@@ -130,7 +170,7 @@ fn tree_order<'a, 'b>(feeds: &[&'b FeedSummary<'a>]) -> Vec<&'b FeedSummary<'a>>
     ordered
 }
 
-fn row(out: &mut String, feed: &FeedSummary) {
+fn row(out: &mut String, feed: &FeedSummary, pages: bool) {
     let class = if feed.feed.parent.is_some() {
         " class=\"child\""
     } else {
@@ -145,7 +185,7 @@ fn row(out: &mut String, feed: &FeedSummary) {
     let _ = write!(
         out,
         "<tr{class}>\n<td><strong>{}</strong><br><span class=\"muted\">{}</span></td>\n<td class=\"count\">{}<span class=\"unit\"> {}</span>{of}</td>\n",
-        esc(&feed.feed.name),
+        name(feed, pages),
         esc(&feed.feed.description),
         feed.entries,
         if feed.entries == 1 { "entry" } else { "entries" }

@@ -1,11 +1,12 @@
 //! Every file of a run: each feed in each of its formats (cut to its
-//! `max_bytes`), then the OPML list and the index page. One loop over
-//! feeds × formats; nothing here knows which kinds of feed exist.
+//! `max_bytes`), then the OPML list, the index page, the site's
+//! `page_css` and a page per feed. One loop over feeds × formats; nothing
+//! here knows which kinds of feed exist.
 
 use super::{Entry, FeedMeta, FeedSummary, Format, RenderError, SiteMeta};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Article, Author, ContentMode};
-use crate::select::{Feed, TopicTable};
+use crate::select::{Feed, FeedKind, TopicTable};
 use url::Url;
 
 /// What rendering needs to know of the site.
@@ -90,12 +91,43 @@ pub fn site(
         opml_format: settings.opml_format,
     };
     let mut errors = Vec::new();
+    // The site's style sheet, copied once beside the pages.
+    let css = settings
+        .page_css
+        .as_deref()
+        .and_then(|path| match read_page_css(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        });
+    let look = super::Look {
+        pages: settings.pages,
+        css: css.is_some(),
+        logo: settings.logo.as_deref(),
+    };
+    if let Some(bytes) = css {
+        rendered.files.push(RenderedFile {
+            path: super::PAGE_CSS_FILE.to_owned(),
+            bytes,
+            entries: None,
+        });
+    }
+    let shown = |i: usize| -> Vec<&Article> { kept[i].iter().map(|&a| &articles[a]).collect() };
+    let overall = list
+        .iter()
+        .position(|f| f.feed.kind == FeedKind::Overall)
+        .filter(|_| settings.pages)
+        .map(shown);
     for (path, make) in [
         (
             OPML_FILE,
             &(|| Ok(super::opml(&site, &list))) as &dyn Fn() -> Result<Vec<u8>, RenderError>,
         ),
-        (INDEX_FILE, &|| Ok(super::index_html(&site, &list))),
+        (INDEX_FILE, &|| {
+            Ok(super::index_html(&site, &list, &look, overall.as_deref()))
+        }),
     ] {
         if let Some(bytes) = guarded(path, &mut errors, make) {
             rendered.files.push(RenderedFile {
@@ -105,8 +137,47 @@ pub fn site(
             });
         }
     }
+    // A page per feed; the overall feed's is the index page.
+    if settings.pages {
+        for (i, summary) in list.iter().enumerate() {
+            let feed = summary.feed;
+            if feed.kind == FeedKind::Overall || feed.dir.is_empty() {
+                continue;
+            }
+            let path = feed.page_path();
+            let entries = shown(i);
+            let page = guarded(&path, &mut errors, || {
+                Ok(super::feed_page(&site, &look, summary, &list, &entries))
+            });
+            if let Some(bytes) = page {
+                rendered.files.push(RenderedFile {
+                    path,
+                    bytes,
+                    entries: None,
+                });
+            }
+        }
+    }
     rendered.errors.extend(errors);
     rendered
+}
+
+/// Read the config's `page_css`: a regular file (not through a symbolic
+/// link, never a FIFO or a device) of at most `PAGE_CSS_MAX` bytes. A
+/// missing or unreadable one is an error, as a bad config value is: the
+/// run writes nothing rather than pages without the site's style.
+fn read_page_css(path: &std::path::Path) -> Result<Vec<u8>, Diagnostic> {
+    let problem = |why: String| {
+        Diagnostic::error(
+            path.display().to_string(),
+            format!("config `page_css`: {why}"),
+        )
+    };
+    match crate::load::read::read_own_file(path, super::PAGE_CSS_MAX) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(problem("no such file".to_owned())),
+        Err(why) => Err(problem(format!("cannot read it: {why}"))),
+    }
 }
 
 /// The OPML subscription list, in the out folder.

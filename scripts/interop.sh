@@ -61,6 +61,37 @@ nginx -c "$work/nginx.conf" -p "$work"
 wait_for "http://127.0.0.1:$nginx_port/"
 python3 scripts/check_http.py "http://127.0.0.1:$nginx_port" "$feeds"
 
+echo "== nginx redirects a renamed feed with the README's map include"
+moved="$work/moved"
+sed 's|^  - path: videos$|  - path: clips\n    aliases: [videos]|' tests/fixtures/feeds/feedsmith.yaml > "$work/moved.yaml"
+"$feedsmith" build --quiet --now 2024-06-01T00:00:00Z --content tests/fixtures/feeds/content \
+    --config "$work/moved.yaml" --out "$moved/feeds"
+redirect_port=$(free_port)
+{
+    echo "worker_processes 1; pid $work/nginx-moved.pid; error_log $work/nginx-moved-error.log;"
+    echo "events {}"
+    echo "http { include /etc/nginx/mime.types; access_log off;"
+    echo "client_body_temp_path $work/nginx-temp; proxy_temp_path $work/nginx-temp; fastcgi_temp_path $work/nginx-temp;"
+    echo "uwsgi_temp_path $work/nginx-temp; scgi_temp_path $work/nginx-temp;"
+    echo "include $moved/feeds/.feedsmith-redirects.conf;"
+    echo "server { listen 127.0.0.1:$redirect_port; root $moved; location ~ /\\. { return 404; }"
+    echo "  if (\$feedsmith_redirect) { return 301 \$feedsmith_redirect; } }"
+    echo "}"
+} > "$work/nginx-moved.conf"
+nginx -t -q -c "$work/nginx-moved.conf" -p "$work"
+nginx -c "$work/nginx-moved.conf" -p "$work"
+pids+=("$(sleep 0.2; cat "$work/nginx-moved.pid")")
+wait_for "http://127.0.0.1:$redirect_port/feeds/clips/rss.xml"
+for old in /feeds/videos/rss.xml /feeds/videos/atom.xml /feeds/videos/ /feeds/videos/index.html; do
+    new=${old/videos/clips}
+    got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$redirect_port$old")
+    if [ "$got" != "301 http://127.0.0.1:$redirect_port$new" ]; then
+        echo "nginx redirect: $old gave '$got', expected 301 to $new" >&2
+        exit 1
+    fi
+done
+echo "nginx redirects: 4 passed, 0 failed"
+
 echo "== feedsmith serve"
 serve_port=$(free_port)
 "$feedsmith" serve --addr "127.0.0.1:$serve_port" --out "$feeds" 2>/dev/null &

@@ -6,8 +6,8 @@ mod content;
 mod html;
 mod jsonfeed;
 mod opml;
-mod redirects;
 mod page;
+mod redirects;
 mod rss;
 mod site;
 
@@ -19,8 +19,8 @@ use chrono::{DateTime, Utc};
 pub use content::full_html;
 pub use html::{autodiscovery_links, index_html};
 pub use opml::opml;
-pub use redirects::{read_redirect_map, redirect_map, REDIRECTS_FILE};
 pub use page::{feed_page, Look, PAGE_CSS_FILE, PAGE_CSS_MAX};
+pub use redirects::{read_redirect_map, redirect_map, REDIRECTS_FILE};
 pub use site::{feed_url, site, summaries, RenderSettings, Rendered, RenderedFile};
 
 /// The generator named in every feed.

@@ -868,9 +868,7 @@ mod tests {
             "{shown}"
         );
         assert!(!shown.contains("TOPSECRET"), "{shown}");
-        // Panics outside a guard still reach the previous hook, and the
-        // next guarded call works as before.
-        assert!(std::panic::catch_unwind(|| panic!("unguarded")).is_err());
+        // The next guarded call works as before.
         let outcome = guard_panics("q.md", &mut out, |_| Outcome::NotArticle("x".into()));
         assert!(matches!(outcome, Outcome::NotArticle(_)));
     }

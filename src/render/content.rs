@@ -970,13 +970,12 @@ mod tests {
             Some(r#"<iframe src="https://www.youtube.com/embed/abc"></iframe>"#),
         );
         a.kind = "video".into();
-        if let Some(d) = a.details.as_mut() {
-            d.image = Some(Image {
-                url: "https://i.ytimg.com/vi/abc/maxresdefault.jpg".into(),
-                width: Some(1280),
-                height: Some(720),
-            });
-        }
+        let details = a.details.as_mut().expect("testing::article has details");
+        details.image = Some(Image {
+            url: "https://i.ytimg.com/vi/abc/maxresdefault.jpg".into(),
+            width: Some(1280),
+            height: Some(720),
+        });
         let html = full_html(&a);
         assert_eq!(html.matches("maxresdefault.jpg").count(), 1, "{html}");
         assert!(html.contains("<div><a href=\"https://www.youtube.com/watch?v=abc\"><img src=\"https://i.ytimg.com/vi/abc/maxresdefault.jpg\""), "{html}");

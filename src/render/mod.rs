@@ -28,7 +28,7 @@ pub const GENERATOR: &str = "feedsmith";
 pub const GENERATOR_URI: &str = "https://github.com/feedsmith/feedsmith";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Media RSS, used for entry images in both formats.
+/// Media RSS, used for entry images in RSS and Atom.
 const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
 /// Feed-level metadata, already resolved to absolute URLs.

@@ -1,7 +1,6 @@
 //! Feed definitions: the config's `feeds:` entries, validated, and the two
 //! built-in feeds expressed the same way.
 
-use super::slug::slugify;
 use crate::model::{Article, Format};
 use chrono::{DateTime, Duration, Utc};
 use globset::GlobSet;
@@ -172,20 +171,15 @@ pub enum Per {
 }
 
 impl Per {
-    /// The slug and the display name of an article's value (`type`,
-    /// provider); topics are resolved elsewhere.
-    pub fn value(self, article: &Article) -> Option<(String, &str)> {
-        match self {
-            Per::Topic => None,
-            Per::Type => {
-                let kind = article.kind.trim();
-                (!kind.is_empty()).then(|| (slugify(kind), kind))
-            }
-            Per::Provider => {
-                let name = article.provider.as_ref()?.name.trim();
-                (!name.is_empty()).then(|| (slugify(name), name))
-            }
-        }
+    /// The display name of an article's value (`type`, provider), whose
+    /// slug names its feed; topics are resolved elsewhere.
+    pub fn name(self, article: &Article) -> Option<&str> {
+        let name = match self {
+            Per::Topic => return None,
+            Per::Type => article.kind.trim(),
+            Per::Provider => article.provider.as_ref()?.name.trim(),
+        };
+        (!name.is_empty()).then_some(name)
     }
 }
 
@@ -193,6 +187,7 @@ impl Per {
 mod tests {
     use super::*;
     use crate::model::Provider;
+    use crate::select::slugify;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -290,10 +285,14 @@ mod tests {
     #[test]
     fn per_values_are_slugged_names() {
         let a = video();
-        assert_eq!(Per::Type.value(&a), Some(("video".into(), "Video")));
-        assert_eq!(Per::Provider.value(&a), Some(("youtube".into(), "YouTube")));
+        let value = |per: Per, a: &Article| per.name(a).map(|n| (slugify(n), n.to_owned()));
+        assert_eq!(value(Per::Type, &a), Some(("video".into(), "Video".into())));
+        assert_eq!(
+            value(Per::Provider, &a),
+            Some(("youtube".into(), "YouTube".into()))
+        );
         let bare = crate::testing::article("a.md", "https://x/a", at("2024-01-05T00:00:00Z"));
-        assert_eq!(Per::Provider.value(&bare), None);
+        assert_eq!(value(Per::Provider, &bare), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use super::definition::{DefinitionKind, FeedDefinition, Per, Sort};
 use super::feed::{Feed, FeedKind};
-use super::topics::{SlugResolver, Topic, TopicTable};
+use super::slug::slugify;
+use super::topics::{most_used, SlugResolver, Topic, TopicTable};
 use super::SelectSettings;
 use crate::model::Article;
 use rustc_hash::FxHashMap;
@@ -136,33 +137,34 @@ fn split(
             .map(|(topic, entries)| (topic.slug.clone(), topic.name.clone(), entries))
             .collect();
     }
-    struct Part<'a> {
-        entries: Vec<usize>,
-        spellings: FxHashMap<&'a str, usize>,
-    }
-    let mut parts: FxHashMap<String, Part> = FxHashMap::default();
+    // A slug per distinct spelling, not per article: slugging
+    // transliterates and allocates.
+    let mut part_of_name: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut part_of_slug: FxHashMap<String, usize> = FxHashMap::default();
+    /// One feed's slug, its spellings with their uses, its entries.
+    type Part<'a> = (String, Vec<(&'a str, usize)>, Vec<usize>);
+    let mut out: Vec<Part> = Vec::new();
     for &i in matched {
-        if let Some((slug, name)) = per.value(&articles[i]) {
-            let part = parts.entry(slug).or_insert_with(|| Part {
-                entries: Vec::new(),
-                spellings: FxHashMap::default(),
-            });
-            part.entries.push(i);
-            *part.spellings.entry(name).or_insert(0) += 1;
+        let Some(name) = per.name(&articles[i]) else {
+            continue;
+        };
+        let part = *part_of_name.entry(name).or_insert_with(|| {
+            let slug = slugify(name);
+            *part_of_slug.entry(slug.clone()).or_insert_with(|| {
+                out.push((slug, Vec::new(), Vec::new()));
+                out.len() - 1
+            })
+        });
+        let (_, spellings, entries) = &mut out[part];
+        entries.push(i);
+        match spellings.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, uses)) => *uses += 1,
+            None => spellings.push((name, 1)),
         }
     }
-    let mut out: Vec<(String, String, Vec<usize>)> = parts
+    let mut out: Vec<(String, String, Vec<usize>)> = out
         .into_iter()
-        .map(|(slug, part)| {
-            // The spelling most articles use; ties to the smallest string.
-            let name = part
-                .spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(name, _)| name.to_owned())
-                .unwrap_or_default();
-            (slug, name, part.entries)
-        })
+        .map(|(slug, spellings, entries)| (slug, most_used(&spellings), entries))
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out

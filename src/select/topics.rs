@@ -175,7 +175,7 @@ pub fn table(articles: &[Article], ordered: &[usize], resolver: &SlugResolver) -
 }
 
 /// The spelling used most; ties go to the smallest string.
-fn most_used(spellings: &[(&str, usize)]) -> String {
+pub(super) fn most_used(spellings: &[(&str, usize)]) -> String {
     spellings
         .iter()
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))

@@ -207,14 +207,15 @@ pub struct Run {
 }
 
 impl Run {
-    fn stopped(prepared: Option<Prepared>, message: String) -> Run {
+    /// A run that stopped before writing (exit 2), saying why.
+    fn stopped(prepared: Option<Prepared>, messages: Vec<String>) -> Run {
         Run {
             prepared,
             feed_entries: Vec::new(),
             files: 0,
             plan: None,
             applied: None,
-            messages: vec![message],
+            messages,
             status: EXIT_FATAL,
         }
     }
@@ -228,14 +229,14 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         // Before the lock: a missing content folder leaves no trace.
         return Run::stopped(
             None,
-            format!(
+            vec![format!(
                 "error: cannot read content folder {}: {e}",
                 content.display()
-            ),
+            )],
         );
     }
     if let Some(problem) = out_folder_problem(content, out, "nothing was written") {
-        return Run::stopped(None, problem);
+        return Run::stopped(None, vec![problem]);
     }
     // The out folder is ours alone from before loading until the end, so a
     // run that started earlier never overwrites the output of one that
@@ -245,7 +246,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     } else {
         match write::OutLock::acquire(out, options.lock_timeout) {
             Ok(lock) => Some(lock),
-            Err(e) => return Run::stopped(None, format!("error: {e}")),
+            Err(e) => return Run::stopped(None, vec![format!("error: {e}")]),
         }
     };
     // An unreadable or missing cache just means a full parse; one that is
@@ -256,7 +257,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         .unwrap_or_default();
     let mut prepared = match prepare(content, Some(out), settings, options.progress, Some(cache)) {
         Ok(prepared) => prepared,
-        Err(e) => return Run::stopped(None, format!("error: {e}")),
+        Err(e) => return Run::stopped(None, vec![format!("error: {e}")]),
     };
     crate::trace("prepared");
     if let Some(ms) = std::env::var(TEST_DELAY_ENV)
@@ -270,9 +271,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     if !rendered.errors.is_empty() {
         let mut messages: Vec<String> = rendered.errors.iter().map(|e| e.to_string()).collect();
         messages.push("error: some files could not be rendered; nothing was written".to_owned());
-        let mut run = Run::stopped(Some(prepared), String::new());
-        run.messages = messages;
-        return run;
+        return Run::stopped(Some(prepared), messages);
     }
     prepared
         .diagnostics
@@ -295,10 +294,10 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     if every_feed_empty && !options.allow_empty && write::feeds_had_entries(out) {
         return Run::stopped(
             Some(prepared),
-            format!(
+            vec![format!(
                 "error: this run would replace the feeds in {} that have entries with empty ones (empty or unmounted content folder? every article broken?); nothing was changed. Pass --allow-empty if that is what you want",
                 out.display()
-            ),
+            )],
         );
     }
     let mut messages = Vec::new();
@@ -318,9 +317,8 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     let plan = match write::plan(out, &files, hold) {
         Ok(plan) => plan,
         Err(e) => {
-            let mut run = Run::stopped(Some(prepared), e.to_string());
-            run.messages.splice(0..0, messages);
-            return run;
+            messages.push(e.to_string());
+            return Run::stopped(Some(prepared), messages);
         }
     };
     for (path, why) in &plan.forgotten {

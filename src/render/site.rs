@@ -48,9 +48,8 @@ pub struct RenderedFile {
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub files: Vec<RenderedFile>,
-    /// Per feed, in the selection's order: entries it holds after
-    /// `max_bytes` (a prefix of its entries in feed order is not implied:
-    /// the oldest are the ones left out).
+    /// Per feed, in the selection's order, the entries (article indices,
+    /// in feed order) it holds after `max_bytes`.
     pub entries: Vec<Vec<usize>>,
     /// `max_bytes` cuts.
     pub warnings: Vec<Diagnostic>,

@@ -16,8 +16,9 @@ mod merge;
 pub use bounds::{MAX_DEPTH, MAX_VALUES};
 
 /// A YAML value, independent of the parser that produced it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Node {
+    #[default]
     Null,
     Bool(bool),
     Int(i64),

@@ -97,7 +97,12 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             let jekyll_own = prefix.is_empty()
                 && filter.site.is_some()
                 && crate::site::entries::NEVER.contains(&name);
-            if name.starts_with('.') || (prefix.is_empty() && name == "_data") || jekyll_own {
+            // A Jekyll site's `include` un-hides the dot folders it names.
+            let hidden = name.starts_with('.')
+                && !filter.site.is_some_and(|s| {
+                    crate::site::entries::is_included(&relative, &s.config.include)
+                });
+            if hidden || (prefix.is_empty() && name == "_data") || jekyll_own {
                 walk.passed_over.push((relative, "skipped folder".into()));
             } else if filter.skip == Some(folder.as_str()) {
                 walk.passed_over

@@ -69,6 +69,12 @@ pub fn place(relative: &str, site: &SiteConfig, drafts: bool) -> Place {
     if is_excluded(relative, &site.exclude) {
         return Place::Skipped("matched by `exclude` in _config.yml");
     }
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    if is_special(name) && !is_included(relative, &site.include) {
+        return Place::Skipped(
+            "a file Jekyll ignores (its name starts with `_`, `.` or `#`, or ends with `~`)",
+        );
+    }
     // `_posts` / `_drafts` anywhere: the folders above are categories.
     if let Some(at) = folders
         .iter()
@@ -117,6 +123,22 @@ pub fn place(relative: &str, site: &SiteConfig, drafts: bool) -> Place {
         });
     }
     Place::Skipped("a page, not in a collection")
+}
+
+/// Jekyll's `EntryFilter#special?` and backup files: names Jekyll skips
+/// unless `include` lists them.
+fn is_special(name: &str) -> bool {
+    name.starts_with(['_', '.', '#']) || name.ends_with('~')
+}
+
+/// Jekyll's `include`: it un-hides the dot and underscore files and folders
+/// it names (`.htaccess`), relative to the site root or by name.
+pub fn is_included(relative: &str, include: &[String]) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    include.iter().any(|entry| {
+        let entry = entry.trim_start_matches("./").trim_matches('/');
+        !entry.is_empty() && (entry == relative || entry == name)
+    })
 }
 
 /// Jekyll's `exclude`: an entry names a file or folder (prefix) relative to
@@ -343,6 +365,9 @@ mod tests {
             "README.md",
             "notes/2020-01-01-scratch.md",
             "_posts/old.tmp.md",
+            "_posts/_2020-01-01-hidden.md",
+            "_posts/#2020-01-01-autosave.md",
+            "_posts/2020-01-01-backup.md~",
             "_drafts/unfinished.md",
         ] {
             assert!(
@@ -354,6 +379,12 @@ mod tests {
             panic!()
         };
         assert!(draft.draft && draft.collection.as_deref() == Some("posts"));
+        let mut included = site();
+        included.include = vec!["_2020-01-01-hidden.md".into()];
+        assert!(matches!(
+            place("_posts/_2020-01-01-hidden.md", &included, false),
+            Place::Document(_)
+        ));
     }
 
     fn set(path: &str, kind: Option<&str>, values: &[(&str, &str)]) -> Default {

@@ -100,3 +100,80 @@ pub fn prepare(
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse_file, Outcome, ParseOptions, SiteLoad};
+    use crate::site::config::parse;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn site() -> SiteLoad {
+        let config = parse(
+            "url: https://harbourlights.example\nbaseurl: /log\ntimezone: Europe/London\npermalink: /:categories/:year/:month/:day/:title:output_ext\n",
+            Path::new("."),
+            "_config.yml",
+        )
+        .unwrap();
+        SiteLoad {
+            config: Arc::new(config),
+            drafts: false,
+        }
+    }
+
+    fn outcome(relative: &str, text: &str) -> Outcome {
+        let site = site();
+        let options = ParseOptions {
+            site_url: None,
+            site: Some(&site),
+            keep_body: false,
+            max_topics: 100,
+        };
+        parse_file(text.as_bytes(), relative, &options, &mut Vec::new())
+    }
+
+    #[test]
+    fn own_pages_get_jekyll_feeds_id_and_links_of_their_own_keep_todays() {
+        // As jekyll-feed 0.17 wrote them for the fixture (jekyll-facts.md).
+        let Outcome::Article(a) = outcome(
+            "_posts/2023-01-15-winter-lay-up.md",
+            "---\ntitle: Winter lay-up checklist\ndate: 2023-01-15 10:00:00 +0000\npermalink: /checklists/winter-lay-up/\n---\n",
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            a.link,
+            "https://harbourlights.example/log/checklists/winter-lay-up/"
+        );
+        assert_eq!(
+            a.id.as_deref(),
+            Some("https://harbourlights.example/log/checklists/winter-lay-up")
+        );
+        assert_eq!(a.collection.as_deref(), Some("posts"));
+        let Outcome::Article(a) = outcome(
+            "_posts/2024-02-29-leap-day-launch.md",
+            "---\ntitle: Leap-day launch\ndate: 2024-02-29 23:30:00 -0800\ncategories: seamanship\n---\n",
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            a.entry_id(),
+            "https://harbourlights.example/log/seamanship/2024/03/01/leap-day-launch"
+        );
+        let Outcome::Article(a) = outcome(
+            "_news/2024-09-30-harbour-dues-rise.md",
+            "---\ncategory: news\ntitle: Dues rise\npublishedDateTime: 2024-09-30T08:00:00Z\noriginalUrl: https://news.example.org/dues\n---\n",
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            (a.id.as_deref(), a.entry_id()),
+            (None, "https://news.example.org/dues")
+        );
+        assert_eq!(a.categories, ["news"]);
+        assert!(matches!(
+            outcome("_posts/notes.md", "---\ntitle: Notes\n---\n"),
+            Outcome::NotArticle(why) if why == super::PAGE_WITHOUT_DATE
+        ));
+    }
+}

@@ -134,10 +134,7 @@ impl<'a> DocumentUrlInput<'a> {
     /// The file name without its extension (`File.basename(path, ".*")`).
     pub fn basename_without_ext(&self) -> &'a str {
         let name = self.relative_path.rsplit('/').next().unwrap_or("");
-        match name.rfind('.') {
-            Some(i) if i > 0 => &name[..i],
-            _ => name,
-        }
+        split_ext(name).0
     }
 
     /// Jekyll's `data["slug"]`: the front matter's, else the file name
@@ -158,14 +155,8 @@ impl<'a> DocumentUrlInput<'a> {
     /// without extension, the collection folder taken out, trailing dots
     /// removed.
     fn cleaned_relative_path(&self) -> String {
-        let path = self.relative_path;
-        let name = path.rsplit('/').next().unwrap_or("");
-        let ext_len = match name.rfind('.') {
-            Some(i) if i > 0 => name.len() - i,
-            _ => 0,
-        };
-        let without_ext = &path[..path.len() - ext_len];
-        without_ext
+        split_ext(self.relative_path)
+            .0
             .replacen(self.collection_dir, "", 1)
             .trim_end_matches('.')
             .to_string()
@@ -254,6 +245,67 @@ pub fn url(input: &DocumentUrlInput<'_>) -> Result<String, PermalinkError> {
     }
     out.push_str(rest);
     Ok(sanitize(&out))
+}
+
+/// What Jekyll's converter writes for a file name: `.html` for Markdown
+/// (the default `markdown_ext`: markdown, mkdown, mkdn, mkd, md), `.css`
+/// for Sass, else the file's own extension (`.html`, `.xml`, `.txt`), or
+/// nothing for a name without one.
+pub fn output_ext(file_name: &str) -> &str {
+    let ext = split_ext(file_name).1;
+    match ext.to_ascii_lowercase().as_str() {
+        ".markdown" | ".mkdown" | ".mkdn" | ".mkd" | ".md" => ".html",
+        ".scss" | ".sass" => ".css",
+        _ => ext,
+    }
+}
+
+/// A path without its file name's extension, and the extension with its
+/// dot (Ruby's `File.extname`: none for a name starting with its only dot).
+fn split_ext(path: &str) -> (&str, &str) {
+    let name_start = path.rfind('/').map_or(0, |i| i + 1);
+    match path[name_start..].rfind('.') {
+        Some(i) if i > 0 => path.split_at(name_start + i),
+        _ => (path, ""),
+    }
+}
+
+/// A page's URL (a file outside any collection: `about.md`,
+/// `docs/index.html`, `feed.xml`) as Jekyll's `Page#url` makes it, for
+/// `{% link %}`: the front matter's `permalink:` or else
+/// `/:path/:basename:output_ext` for non-HTML output, `/:path/` for an
+/// `index` page, `/:path/:basename` with the site style's ending for the
+/// others; `relative_path` is from the site root.
+pub fn page_url(relative_path: &str, site: &Permalink, permalink: Option<&str>) -> String {
+    let (dir, name) = match relative_path.rfind('/') {
+        Some(i) => (&relative_path[..i], &relative_path[i + 1..]),
+        None => ("", relative_path),
+    };
+    let basename = split_ext(name).0.trim_end_matches('.');
+    let ext = output_ext(name);
+    let template = match permalink {
+        Some(permalink) => permalink.to_string(),
+        None if !matches!(ext, ".html" | ".htm" | ".xhtml") => {
+            "/:path/:basename:output_ext".to_string()
+        }
+        None if basename == "index" => "/:path/".to_string(),
+        None => site.with_suffix("/:path/:basename"),
+    };
+    // Jekyll's `generate_url_from_hash`: each key in turn, every
+    // occurrence, until no `:` is left.
+    let dir = format!("/{dir}");
+    let mut url = template;
+    for (key, value) in [
+        ("path", dir.as_str()),
+        ("basename", basename),
+        ("output_ext", ext),
+    ] {
+        if !url.contains(':') {
+            break;
+        }
+        url = url.replace(&format!(":{key}"), &escape_path(value));
+    }
+    sanitize(&url)
 }
 
 /// Jekyll's `Document#id` for a document: the URL's folder joined with
@@ -587,6 +639,94 @@ mod tests {
     }
 
     #[test]
+    fn pages_as_jekyll_makes_their_urls() {
+        // `{{ page.url }}` of every page of four sites, one per `permalink:`.
+        let pages = [
+            "about.md",
+            "custom.md",
+            "custom2.md",
+            "docs/data.json",
+            "docs/deep/Ünï",
+            "docs/index.htm",
+            "docs/index.md",
+            "docs/intro.md",
+            "feed.xml",
+            "index.html",
+            "old.htm",
+            "sp ace.html",
+        ];
+        let front = |page: &str| match page {
+            "custom.md" => Some("/x/:basename/"),
+            "custom2.md" => Some("/:path/:basename:output_ext"),
+            _ => None,
+        };
+        let fixed = [
+            "/x/custom/",
+            "/custom2.html",
+            "/docs/data.json",
+            "/docs/deep/%C3%9Cn%C3%AF",
+            "/docs/",
+            "/docs/",
+        ];
+        for (style, about, intro, rest) in [
+            (
+                "date",
+                "/about.html",
+                "/docs/intro.html",
+                ["/feed.xml", "/", "/old.htm", "/sp%20ace.html"],
+            ),
+            (
+                "pretty",
+                "/about/",
+                "/docs/intro/",
+                ["/feed.xml", "/", "/old/", "/sp%20ace/"],
+            ),
+            (
+                "/:categories/:title/",
+                "/about/",
+                "/docs/intro/",
+                ["/feed.xml", "/", "/old/", "/sp%20ace/"],
+            ),
+            (
+                "/:year/:title",
+                "/about",
+                "/docs/intro",
+                ["/feed.xml", "/", "/old", "/sp%20ace"],
+            ),
+        ] {
+            let style = Permalink::parse(style);
+            let expected: Vec<&str> = [about]
+                .into_iter()
+                .chain(fixed)
+                .chain([intro])
+                .chain(rest)
+                .collect();
+            let got: Vec<String> = pages
+                .iter()
+                .map(|p| page_url(p, &style, front(p)))
+                .collect();
+            assert_eq!(got, expected, "{style:?}");
+        }
+    }
+
+    #[test]
+    fn output_extensions() {
+        for (name, ext) in [
+            ("_posts/2021-01-01-a.md", ".html"),
+            ("a.markdown", ".html"),
+            ("a.MD", ".html"),
+            ("a.html", ".html"),
+            ("a.htm", ".htm"),
+            ("a.txt", ".txt"),
+            ("style.scss", ".css"),
+            ("_notes/sub/no-extension", ""),
+            (".htaccess", ""),
+        ] {
+            assert_eq!(output_ext(name), ext, "{name}");
+        }
+    }
+
+    #[test]
     fn escape_path_as_jekyll_escapes() {
         // What `Jekyll::URL.escape_path` returned for each.
         for (value, expected) in [
@@ -722,17 +862,6 @@ mod observed {
         id: String,
         absolute_id: String,
         absolute_url: String,
-    }
-
-    /// Jekyll's converters: Markdown and HTML write `.html`, anything
-    /// else keeps its extension.
-    fn output_ext(path: &str) -> &str {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        match name.rfind('.').map(|i| &name[i..]) {
-            Some(".md" | ".markdown" | ".html") => ".html",
-            Some(ext) => ext,
-            None => "",
-        }
     }
 
     #[test]

@@ -574,6 +574,34 @@ mod tests {
     }
 
     #[test]
+    fn drafts_as_jekyll_drafts_makes_them() {
+        // `jekyll build --drafts`: drafts are posts read from `_drafts`.
+        let mut d = post("_drafts/dated-draft.md");
+        d.categories = cats(&["Ideas"]);
+        d.date = (2021, 4, 4, 12, 0, 0);
+        check(
+            d,
+            "/ideas/2021/04/04/dated-draft.html",
+            "/ideas/2021/04/04/dated-draft",
+        );
+        let mut d = post("fr/_drafts/brouillon.md");
+        d.categories = cats(&["fr"]);
+        d.date = (2021, 4, 5, 12, 0, 0);
+        check(
+            d,
+            "/fr/2021/04/05/brouillon.html",
+            "/fr/2021/04/05/brouillon",
+        );
+        let mut d = post("_drafts/2021-04-06-with-date-name.md");
+        d.date = (2021, 4, 6, 12, 0, 0);
+        check(
+            d,
+            "/2021/04/06/with-date-name.html",
+            "/2021/04/06/with-date-name",
+        );
+    }
+
+    #[test]
     fn collections_with_their_templates() {
         let notes = collection_template("notes", None, &Permalink::default());
         assert_eq!(notes, "/:collection/:path:output_ext");

@@ -1,0 +1,4 @@
+//! Jekyll sites as they are (site mode).
+
+pub mod jekyll_feed;
+pub mod smartify;

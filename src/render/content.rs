@@ -222,11 +222,14 @@ fn body_html(body: &Body) -> String {
 }
 
 /// Markdown as kramdown (Jekyll's GFM input) renders the common cases:
-/// tables, footnotes and `~~strikethrough~~` besides CommonMark.
+/// tables, footnotes, `~~strikethrough~~` and typographic quotes and
+/// dashes besides CommonMark.
 pub(crate) fn markdown_html(markdown: &str) -> String {
     use pulldown_cmark::Options;
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
     let mut html = String::new();
     pulldown_cmark::html::push_html(
         &mut html,

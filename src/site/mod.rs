@@ -1,4 +1,5 @@
 //! Jekyll sites as they are (site mode).
 
 pub mod jekyll_feed;
+pub mod liquid;
 pub mod smartify;

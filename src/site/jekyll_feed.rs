@@ -21,7 +21,7 @@ use crate::model::Format;
 use crate::select::{DefinitionKind, FeedDefinition, JekyllFeedSpec, TagFeeds};
 use crate::yaml::Node;
 
-/// The plugin's name in `plugins` (or the older `gems`).
+/// The plugin's name in `plugins`.
 pub const PLUGIN: &str = "jekyll-feed";
 
 /// jekyll-feed's settings, read from `_config.yml`.
@@ -58,18 +58,19 @@ pub struct TagSettings {
 pub const DEFAULT_POSTS_LIMIT: usize = 10;
 
 impl JekyllFeedSettings {
-    /// The settings when the site uses jekyll-feed (listed in `plugins` or
-    /// `gems`) or keeps a `feed:` map; `Ok(None)` when it does neither.
+    /// The settings of `site` (see [`JekyllFeedSettings::from_config`]).
+    pub fn from_site(site: &crate::site::SiteConfig) -> Result<Option<JekyllFeedSettings>, String> {
+        JekyllFeedSettings::from_config(site.feed.as_ref(), &site.plugins)
+    }
+
+    /// The settings when the site uses jekyll-feed (listed in `plugins`)
+    /// or keeps a `feed:` map; `Ok(None)` when it does neither.
     /// `Err` says which value is wrong.
     pub fn from_config(
         feed: Option<&Node>,
-        plugins: &[&Node],
+        plugins: &[String],
     ) -> Result<Option<JekyllFeedSettings>, String> {
-        let listed = plugins.iter().any(|p| match p {
-            Node::Seq(items) => items.iter().any(|i| *i == Node::Str(PLUGIN.to_owned())),
-            Node::Str(s) => s == PLUGIN,
-            _ => false,
-        });
+        let listed = plugins.iter().any(|p| p == PLUGIN);
         let feed = match feed {
             Some(Node::Map(_)) => feed,
             None | Some(Node::Null) => None,
@@ -349,7 +350,16 @@ mod tests {
 
     fn settings(yaml: &str) -> Result<Option<JekyllFeedSettings>, String> {
         let config = crate::yaml::parse_node(yaml).unwrap();
-        let plugins: Vec<&Node> = config.get("plugins").into_iter().collect();
+        let plugins: Vec<String> = match config.get("plugins") {
+            Some(Node::Seq(items)) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Node::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         JekyllFeedSettings::from_config(config.get("feed"), &plugins)
     }
 

@@ -271,7 +271,7 @@ impl Reader<'_> {
                 if let Some(found) = data_author(root, &name) {
                     return Some(found);
                 }
-                (!name.is_empty()).then(|| Author {
+                (!name.is_empty()).then_some(Author {
                     name,
                     email: None,
                     uri: None,

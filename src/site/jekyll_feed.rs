@@ -213,9 +213,9 @@ impl JekyllFeedSettings {
                 Some(site_description.to_owned()).filter(|d| !d.trim().is_empty());
             definition.limit = Some(self.posts_limit);
             definition.formats = vec![Format::Atom];
-            // `published: false` is never in a Jekyll feed; `_drafts` are
-            // as the site reads them.
-            definition.filter.drafts = Some(false);
+            // Drafts as the run says: with `--drafts` (Jekyll's
+            // `show_drafts`) jekyll-feed's feeds hold them too.
+            definition.filter.drafts = None;
             definition.jekyll = Some(JekyllFeedSpec {
                 file,
                 collection: collection.to_owned(),
@@ -500,7 +500,7 @@ mod tests {
             })
             .collect();
         articles[11].updated = Some(day(1)); // older than its date: kept
-        articles[10].draft = true;
+        articles[10].draft = true; // in no feed without `--drafts`
         articles.push(crate::model::Article {
             collection: Some("voyages".into()),
             categories: vec!["sea".into()],

@@ -4,6 +4,17 @@
     jekyll_parity.py compare JEKYLL_SITE FEEDSMITH_OUT   exit 1 on any difference
     jekyll_parity.py dump JEKYLL_SITE                    print every feed's entries
     jekyll_parity.py selftest JEKYLL_SITE                prove compare fails on tampering
+    jekyll_parity.py run FEEDSMITH_BINARY                the whole check on the fixture site
+
+`run` copies tests/fixtures/jekyll-site to a scratch folder, builds it with
+the real Jekyll (TZ=UTC, jekyll-feed from plugins), runs the selftest on that
+`_site`, then builds it with feedsmith in site mode in both workflows: the
+default `feeds/` in the site root, and `--out` into a copy of `_site` from
+which jekyll-feed's files were removed (after checking that feedsmith refuses,
+with exit 2, to write over them while they are still there). Each output is
+compared with jekyll-feed's, and the W3C validator (scripts/w3c.sh) judges
+feedsmith's feeds. Without `jekyll` it skips, saying so loudly; under CI=true
+a missing `jekyll` fails.
 
 JEKYLL_SITE is the `_site` folder a real `jekyll build` with jekyll-feed made;
 FEEDSMITH_OUT is the folder feedsmith wrote its feeds to. Every Atom file
@@ -21,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -253,6 +265,122 @@ def selftest(site):
     print("selftest: compare caught every tampering")
 
 
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "jekyll-site")
+SITE_URL = "https://harbourlights.example/log"
+
+
+def step(title):
+    print(f"jekyll parity: == {title}", flush=True)
+
+
+def run_command(command, **options):
+    """Run a command, echoing it; the CompletedProcess (output captured)."""
+    print("jekyll parity: $ " + " ".join(command), flush=True)
+    return subprocess.run(command, capture_output=True, text=True, check=False, **options)
+
+
+def show(result):
+    for stream in (result.stdout, result.stderr):
+        if stream.strip():
+            print(stream.rstrip())
+
+
+def run(feedsmith):
+    """The whole parity check on the fixture; a process exit status."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        banner = "*" * 72
+        print(f"{banner}\njekyll parity: SKIPPED: `jekyll` is not installed, so feedsmith's\n"
+              f"jekyll-feed feeds were NOT compared with the real jekyll-feed's.\n"
+              f"Install Debian's `jekyll ruby-jekyll-feed` (as .ci/run does) to run it.\n{banner}")
+        return 1 if os.environ.get("CI") == "true" else 0
+    feedsmith = os.path.abspath(feedsmith)
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="jekyll-parity-") as scratch:
+        site = os.path.join(scratch, "site")
+        shutil.copytree(FIXTURE, site)
+        jekyll_out = os.path.join(site, "_site")
+
+        step("real Jekyll + jekyll-feed on tests/fixtures/jekyll-site")
+        started = time.monotonic()
+        env = dict(os.environ, TZ="UTC", JEKYLL_ENV="production")
+        result = run_command([jekyll, "build", "--source", site, "--destination", jekyll_out], env=env)
+        if result.returncode != 0:
+            show(result)
+            print("jekyll parity: jekyll build failed", file=sys.stderr)
+            return 1
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        print(f"jekyll parity: jekyll build took {time.monotonic() - started:.1f} s")
+        jekyll_feeds = jekyll_feed_files(jekyll_out)
+        print(f"jekyll parity: jekyll-feed wrote {len(jekyll_feeds)} feeds: {', '.join(jekyll_feeds)}")
+
+        step("selftest: the comparison catches every kind of difference")
+        selftest(jekyll_out)
+
+        # Jekyll's build time is feedsmith's now, so future posts agree.
+        now_arg = ["--now", now.isoformat().replace("+00:00", "Z")]
+
+        step("feedsmith site mode, default out folder feeds/")
+        result = run_command([feedsmith, "build", site] + now_arg)
+        show(result)
+        if result.returncode != 0:
+            failures.append(f"feedsmith build {site} exited {result.returncode}")
+        default_out = os.path.join(site, "feeds")
+        if os.path.isdir(default_out):
+            problems = compare(jekyll_out, default_out)
+            report(problems, "feeds/", failures)
+            w3c(default_out, SITE_URL + "/feeds/", failures)
+        else:
+            failures.append(f"feedsmith wrote no {default_out}")
+
+        step("feedsmith refuses to write over jekyll-feed's own files (exit 2)")
+        stale = os.path.join(scratch, "stale-site")
+        shutil.copytree(jekyll_out, stale)
+        result = run_command([feedsmith, "build", site, "--out", stale] + now_arg)
+        show(result)
+        if result.returncode != 2:
+            failures.append(f"--out into a _site holding jekyll-feed's files exited {result.returncode}, not 2")
+        elif not any(name in result.stderr for name in jekyll_feeds) or "plugins" not in result.stderr:
+            failures.append("exit 2 without naming jekyll-feed's file and saying to remove it from plugins")
+
+        step("feedsmith site mode, --out into a copy of _site without jekyll-feed's files")
+        published = os.path.join(scratch, "published")
+        shutil.copytree(jekyll_out, published)
+        for relative in jekyll_feeds:
+            os.remove(os.path.join(published, relative))
+        result = run_command([feedsmith, "build", site, "--out", published] + now_arg)
+        show(result)
+        if result.returncode != 0:
+            failures.append(f"feedsmith build {site} --out {published} exited {result.returncode}")
+        problems = compare(jekyll_out, published)
+        report(problems, "--out _site", failures)
+        w3c(published, SITE_URL + "/", failures)
+    print(f"jekyll parity: the whole check took {time.monotonic() - started:.1f} s")
+    if failures:
+        for failure in failures:
+            print(f"jekyll parity: FAILED: {failure}", file=sys.stderr)
+        return 1
+    print("jekyll parity: feedsmith's jekyll-feed feeds match jekyll-feed's in both workflows")
+    return 0
+
+
+def report(problems, workflow, failures):
+    for problem in problems:
+        print(f"jekyll parity: [{workflow}] {problem}", file=sys.stderr)
+    if problems:
+        failures.append(f"{workflow}: {len(problems)} difference(s) from jekyll-feed")
+    else:
+        print(f"jekyll parity: [{workflow}] every jekyll-feed feed matches")
+
+
+def w3c(folder, base_url, failures):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "w3c.sh")
+    result = run_command([script, folder, base_url])
+    show(result)
+    if result.returncode != 0:
+        failures.append(f"W3C validator on {folder}")
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "compare":
         problems = compare(argv[2], argv[3])
@@ -266,6 +394,8 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "dump":
         dump(argv[2])
         return 0
+    if len(argv) == 3 and argv[1] == "run":
+        return run(argv[2])
     if len(argv) == 3 and argv[1] == "selftest":
         selftest(argv[2])
         return 0

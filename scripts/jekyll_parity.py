@@ -2,7 +2,7 @@
 """Compare feedsmith's jekyll-feed-compatible feeds with jekyll-feed's own.
 
     jekyll_parity.py compare JEKYLL_SITE FEEDSMITH_OUT   exit 1 on any difference
-    jekyll_parity.py dump JEKYLL_SITE                    print every feed's entries
+    jekyll_parity.py dump JEKYLL_SITE                    every feed's entries as TSV
     jekyll_parity.py selftest JEKYLL_SITE                prove compare fails on tampering
     jekyll_parity.py run FEEDSMITH_BINARY                the whole check on the fixture site
 
@@ -167,16 +167,23 @@ def compare(site, out):
     return problems
 
 
-def dump(site):
+def utc_text(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def table(site):
+    """jekyll-feed's entries as TSV lines: feed, position, id, link, published, updated, title."""
+    lines = ["# feed\tposition\tid\tlink\tpublished\tupdated\ttitle (as a reader shows it)"]
     for relative in jekyll_feed_files(site):
-        found = entries(os.path.join(site, relative))
-        print(f"## {relative} ({len(found)} entries)")
-        for index, entry in enumerate(found):
-            print(
-                f"{index + 1}. id={entry['id']} link={entry['link']} "
-                f"published={entry['published'].isoformat()} updated={entry['updated'].isoformat()} "
-                f"title={entry['title']!r}"
-            )
+        for index, entry in enumerate(entries(os.path.join(site, relative))):
+            fields = [relative, str(index + 1), entry["id"], entry["link"] or "",
+                      utc_text(entry["published"]), utc_text(entry["updated"]), entry["title"] or ""]
+            lines.append("\t".join(field.replace("\t", " ").replace("\n", " ") for field in fields))
+    return "\n".join(lines) + "\n"
+
+
+def dump(site):
+    sys.stdout.write(table(site))
 
 
 def tamper(path, old, new, count=1):
@@ -266,6 +273,7 @@ def selftest(site):
 
 
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "jekyll-site")
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "jekyll-feed-entries.tsv")
 SITE_URL = "https://harbourlights.example/log"
 
 
@@ -313,6 +321,17 @@ def run(feedsmith):
         print(f"jekyll parity: jekyll build took {time.monotonic() - started:.1f} s")
         jekyll_feeds = jekyll_feed_files(jekyll_out)
         print(f"jekyll parity: jekyll-feed wrote {len(jekyll_feeds)} feeds: {', '.join(jekyll_feeds)}")
+
+        step("tests/fixtures/jekyll-feed-entries.tsv is what jekyll-feed wrote")
+        with open(GOLDEN, encoding="utf-8") as handle:
+            committed = handle.read()
+        if committed != table(jekyll_out):
+            failures.append(
+                "tests/fixtures/jekyll-feed-entries.tsv differs from jekyll-feed's feeds: "
+                "regenerate it with `scripts/jekyll_parity.py dump _site` after a jekyll build of the fixture"
+            )
+        else:
+            print("jekyll parity: the committed entries table matches the real jekyll-feed")
 
         step("selftest: the comparison catches every kind of difference")
         selftest(jekyll_out)

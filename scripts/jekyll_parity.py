@@ -11,7 +11,8 @@ the real Jekyll (TZ=UTC, jekyll-feed from plugins), runs the selftest on that
 `_site`, then builds it with feedsmith in site mode in both workflows: the
 default `feeds/` in the site root, and `--out` into a copy of `_site` from
 which jekyll-feed's files were removed (after checking that feedsmith refuses,
-with exit 2, to write over them while they are still there). Each output is
+with exit 2, to write over them while they are still there); and once more
+with drafts (`jekyll build --drafts` against `feedsmith build --drafts`). Each output is
 compared with jekyll-feed's, and the W3C validator (scripts/w3c.sh) judges
 feedsmith's feeds. Without `jekyll` it skips, saying so loudly; under CI=true
 a missing `jekyll` fails.
@@ -317,8 +318,15 @@ def run(feedsmith):
             show(result)
             print("jekyll parity: jekyll build failed", file=sys.stderr)
             return 1
+        # The drafts build too, before feedsmith's feeds/ is there to be copied.
+        drafts_site = os.path.join(scratch, "drafts-site")
+        result = run_command([jekyll, "build", "--drafts", "--source", site, "--destination", drafts_site], env=env)
+        drafts_built = result.returncode == 0
+        if not drafts_built:
+            show(result)
+            failures.append("jekyll build --drafts failed")
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        print(f"jekyll parity: jekyll build took {time.monotonic() - started:.1f} s")
+        print(f"jekyll parity: both jekyll builds took {time.monotonic() - started:.1f} s")
         jekyll_feeds = jekyll_feed_files(jekyll_out)
         print(f"jekyll parity: jekyll-feed wrote {len(jekyll_feeds)} feeds: {', '.join(jekyll_feeds)}")
 
@@ -374,6 +382,15 @@ def run(feedsmith):
         problems = compare(jekyll_out, published)
         report(problems, "--out _site", failures)
         w3c(published, SITE_URL + "/", failures)
+
+        step("with drafts: jekyll build --drafts against feedsmith build --drafts")
+        if drafts_built:
+            drafts_out = os.path.join(scratch, "drafts-feeds")
+            result = run_command([feedsmith, "build", site, "--drafts", "--out", drafts_out] + now_arg)
+            show(result)
+            if result.returncode != 0:
+                failures.append(f"feedsmith build {site} --drafts exited {result.returncode}")
+            report(compare(drafts_site, drafts_out), "--drafts", failures)
     print(f"jekyll parity: the whole check took {time.monotonic() - started:.1f} s")
     if failures:
         for failure in failures:

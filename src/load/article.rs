@@ -123,6 +123,10 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
         draft,
         topics,
         provider,
+        collection: None,
+        categories: Vec::new(),
+        tags: Vec::new(),
+        id: None,
         details: Some(Box::new(details)),
     })
 }

@@ -7,7 +7,10 @@
 pub mod config;
 pub mod date;
 pub mod entries;
+pub mod jekyll_feed;
+pub mod liquid;
 pub mod permalink;
 pub mod slugify;
+pub mod smartify;
 
 pub use config::{is_site, SiteConfig};

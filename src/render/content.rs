@@ -221,21 +221,10 @@ fn body_html(body: &Body) -> String {
     text
 }
 
-/// Markdown as kramdown (Jekyll's GFM input) renders the common cases:
-/// tables, footnotes, `~~strikethrough~~` and typographic quotes and
-/// dashes besides CommonMark.
-pub(crate) fn markdown_html(markdown: &str) -> String {
-    use pulldown_cmark::Options;
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION;
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(markdown, options),
-    );
-    html
+/// Markdown as kramdown renders the common cases (see
+/// [`crate::site::jekyll_feed::markdown_html`]).
+fn markdown_html(markdown: &str) -> String {
+    crate::site::jekyll_feed::markdown_html(markdown)
 }
 
 /// Elements kept: text structure, lists, tables, links and images, all

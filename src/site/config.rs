@@ -215,7 +215,10 @@ impl Reader<'_> {
             Node::Bool(b) => Some(b.to_string()),
             other => {
                 let kind = other.kind();
-                self.warn(key, format!("`{key}` should be a string, found {kind}; ignored"));
+                self.warn(
+                    key,
+                    format!("`{key}` should be a string, found {kind}; ignored"),
+                );
                 None
             }
         }
@@ -226,7 +229,10 @@ impl Reader<'_> {
             Node::Bool(b) => Some(*b),
             other => {
                 let kind = other.kind();
-                self.warn(key, format!("`{key}` should be true or false, found {kind}; ignored"));
+                self.warn(
+                    key,
+                    format!("`{key}` should be true or false, found {kind}; ignored"),
+                );
                 None
             }
         }
@@ -247,7 +253,10 @@ impl Reader<'_> {
                 .collect(),
             Some(other) => {
                 let kind = other.kind();
-                self.warn(key, format!("`{key}` should be a list, found {kind}; ignored"));
+                self.warn(
+                    key,
+                    format!("`{key}` should be a list, found {kind}; ignored"),
+                );
                 Vec::new()
             }
         }
@@ -262,7 +271,7 @@ impl Reader<'_> {
                 if let Some(found) = data_author(root, &name) {
                     return Some(found);
                 }
-                (!name.is_empty()).then(|| Author {
+                (!name.is_empty()).then_some(Author {
                     name,
                     email: None,
                     uri: None,
@@ -271,7 +280,10 @@ impl Reader<'_> {
             map @ Node::Map(_) => author_of(&map),
             other => {
                 let kind = other.kind();
-                self.warn("author", format!("`author` should be a name or a mapping, found {kind}; ignored"));
+                self.warn(
+                    "author",
+                    format!("`author` should be a name or a mapping, found {kind}; ignored"),
+                );
                 None
             }
         }
@@ -308,7 +320,10 @@ impl Reader<'_> {
                 .collect(),
             Some(other) => {
                 let kind = other.kind();
-                self.warn("collections", format!("`collections` should be a mapping, found {kind}; ignored"));
+                self.warn(
+                    "collections",
+                    format!("`collections` should be a mapping, found {kind}; ignored"),
+                );
                 Vec::new()
             }
         }
@@ -411,8 +426,12 @@ mod tests {
 
     #[test]
     fn unknown_time_zones_and_broken_yaml_are_errors_with_the_line() {
-        let err = parse("title: x\ntimezone: Mars/Olympus\n", Path::new("."), "_config.yml")
-            .unwrap_err();
+        let err = parse(
+            "title: x\ntimezone: Mars/Olympus\n",
+            Path::new("."),
+            "_config.yml",
+        )
+        .unwrap_err();
         assert!(err.starts_with("_config.yml:2: error: `timezone`"), "{err}");
         let err = parse("title: [x\n", Path::new("."), "_config.yml").unwrap_err();
         assert!(err.contains("invalid Jekyll config"), "{err}");
@@ -441,7 +460,10 @@ mod tests {
             "_config.yml",
         )
         .unwrap();
-        assert_eq!(c.author.unwrap().uri.as_deref(), Some("https://jo.example/"));
+        assert_eq!(
+            c.author.unwrap().uri.as_deref(),
+            Some("https://jo.example/")
+        );
     }
 
     #[test]

@@ -70,7 +70,10 @@ pub fn place(relative: &str, site: &SiteConfig, drafts: bool) -> Place {
         return Place::Skipped("matched by `exclude` in _config.yml");
     }
     // `_posts` / `_drafts` anywhere: the folders above are categories.
-    if let Some(at) = folders.iter().position(|f| *f == "_posts" || *f == "_drafts") {
+    if let Some(at) = folders
+        .iter()
+        .position(|f| *f == "_posts" || *f == "_drafts")
+    {
         let draft = folders[at] == "_drafts";
         if draft && !drafts {
             return Place::Skipped("a draft (`--drafts` reads them)");
@@ -176,7 +179,9 @@ pub fn defaults_for(relative: &str, kind: &str, defaults: &[Default]) -> Vec<(St
 }
 
 fn scope_path(path: &str) -> &str {
-    path.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/')
+    path.trim_start_matches("./")
+        .trim_start_matches('/')
+        .trim_end_matches('/')
 }
 
 fn applies(set: &Default, relative: &str, kind: &str) -> bool {
@@ -222,11 +227,7 @@ pub fn categories(path_categories: &[String], data: &[(String, Node)]) -> Vec<St
         Node::Str(s) => vec![s.trim().to_owned()],
         other => words(other),
     });
-    for c in plural
-        .clone()
-        .into_iter()
-        .chain(singular.unwrap_or(plural))
-    {
+    for c in plural.clone().into_iter().chain(singular.unwrap_or(plural)) {
         if !c.is_empty() && !out.contains(&c) {
             out.push(c);
         }
@@ -370,7 +371,11 @@ mod tests {
     fn more_specific_defaults_win_whatever_their_order() {
         let sets = [
             set("gear", Some("posts"), &[("tags", "maintenance")]),
-            set("", Some("posts"), &[("layout", "post"), ("tags", "general")]),
+            set(
+                "",
+                Some("posts"),
+                &[("layout", "post"), ("tags", "general")],
+            ),
             set("", None, &[("layout", "default"), ("author", "me")]),
             set("_voyages", None, &[("layout", "voyage")]),
         ];
@@ -386,7 +391,10 @@ mod tests {
     #[test]
     fn categories_and_tags_as_jekyll_reads_them() {
         let data = vec![
-            ("categories".to_owned(), Node::Str("seamanship passages".into())),
+            (
+                "categories".to_owned(),
+                Node::Str("seamanship passages".into()),
+            ),
             ("tags".to_owned(), Node::Str("night_sailing tides".into())),
         ];
         assert_eq!(

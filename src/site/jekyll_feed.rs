@@ -21,7 +21,7 @@ use crate::model::Format;
 use crate::select::{DefinitionKind, FeedDefinition, JekyllFeedSpec, TagFeeds};
 use crate::yaml::Node;
 
-/// The plugin's name in `plugins` (or the older `gems`).
+/// The plugin's name in `plugins`.
 pub const PLUGIN: &str = "jekyll-feed";
 
 /// jekyll-feed's settings, read from `_config.yml`.
@@ -58,18 +58,19 @@ pub struct TagSettings {
 pub const DEFAULT_POSTS_LIMIT: usize = 10;
 
 impl JekyllFeedSettings {
-    /// The settings when the site uses jekyll-feed (listed in `plugins` or
-    /// `gems`) or keeps a `feed:` map; `Ok(None)` when it does neither.
+    /// The settings of `site` (see [`JekyllFeedSettings::from_config`]).
+    pub fn from_site(site: &crate::site::SiteConfig) -> Result<Option<JekyllFeedSettings>, String> {
+        JekyllFeedSettings::from_config(site.feed.as_ref(), &site.plugins)
+    }
+
+    /// The settings when the site uses jekyll-feed (listed in `plugins`)
+    /// or keeps a `feed:` map; `Ok(None)` when it does neither.
     /// `Err` says which value is wrong.
     pub fn from_config(
         feed: Option<&Node>,
-        plugins: &[&Node],
+        plugins: &[String],
     ) -> Result<Option<JekyllFeedSettings>, String> {
-        let listed = plugins.iter().any(|p| match p {
-            Node::Seq(items) => items.iter().any(|i| *i == Node::Str(PLUGIN.to_owned())),
-            Node::Str(s) => s == PLUGIN,
-            _ => false,
-        });
+        let listed = plugins.iter().any(|p| p == PLUGIN);
         let feed = match feed {
             Some(Node::Map(_)) => feed,
             None | Some(Node::Null) => None,
@@ -257,6 +258,45 @@ impl JekyllFeedSettings {
     }
 }
 
+/// Markdown as kramdown (Jekyll's GFM input) renders the common cases:
+/// tables, footnotes, `~~strikethrough~~` and typographic quotes and
+/// dashes besides CommonMark (header ids are not needed in a feed).
+pub fn markdown_html(markdown: &str) -> String {
+    use pulldown_cmark::Options;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(markdown, options),
+    );
+    html
+}
+
+/// Jekyll's excerpt of a body, as the plain text of a feed's summary
+/// (`post.excerpt | strip_html | normalize_whitespace`): the body before
+/// the first `separator` (all of it when there is none; Jekyll's default
+/// separator is a blank line, `"\n\n"`), rendered, tags stripped,
+/// character references decoded. `None` when the separator is empty
+/// (excerpts off) or the excerpt has no text. The caller uses it where
+/// the front matter has no `excerpt` (nor `description`).
+pub fn excerpt(body: &str, separator: &str, markdown: bool) -> Option<String> {
+    if separator.is_empty() {
+        return None;
+    }
+    let head = body.split_once(separator).map_or(body, |(head, _)| head);
+    let html = if markdown {
+        markdown_html(head)
+    } else {
+        head.to_owned()
+    };
+    let text = crate::site::smartify::strip_html(&html);
+    let text = crate::text::clean_line(&crate::site::smartify::normalize_whitespace(&text));
+    (!text.is_empty()).then_some(text)
+}
+
 /// `feed/<category>.xml` for posts, `feed/<collection>/<category>.xml` else.
 fn category_file(collection: &str, category: &str) -> String {
     if collection == "posts" {
@@ -266,25 +306,10 @@ fn category_file(collection: &str, category: &str) -> String {
     }
 }
 
-/// Whether the written path is a jekyll-feed file: for the exit-2 hint.
-pub fn is_jekyll_feed_file(definitions: &[FeedDefinition], path: &str) -> bool {
-    definitions
-        .iter()
-        .filter_map(|d| d.jekyll.as_ref())
-        .any(|spec| {
-            if spec.tags.is_some() {
-                let (prefix, suffix) = spec.file.split_once("{tag}").unwrap_or((&spec.file, ""));
-                path.starts_with(prefix) && path.ends_with(suffix)
-            } else {
-                spec.file == path
-            }
-        })
-}
-
 /// What to say about a file at a jekyll-feed path that feedsmith did not
 /// write: jekyll-feed itself made it.
 pub fn foreign_file_hint() -> &'static str {
-    "jekyll-feed wrote it: remove `jekyll-feed` from `plugins` in _config.yml (keep `feed:`, feedsmith reads it), rebuild with jekyll, then run feedsmith again"
+    "jekyll-feed made it: remove `jekyll-feed` from `plugins` in _config.yml (keep `feed:`, feedsmith reads it), build with jekyll again, then run feedsmith"
 }
 
 /// A path of `_config.yml` (`/feed.xml`, `feed/news.xml`) relative to the
@@ -349,7 +374,16 @@ mod tests {
 
     fn settings(yaml: &str) -> Result<Option<JekyllFeedSettings>, String> {
         let config = crate::yaml::parse_node(yaml).unwrap();
-        let plugins: Vec<&Node> = config.get("plugins").into_iter().collect();
+        let plugins: Vec<String> = match config.get("plugins") {
+            Some(Node::Seq(items)) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Node::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         JekyllFeedSettings::from_config(config.get("feed"), &plugins)
     }
 
@@ -405,9 +439,6 @@ mod tests {
             && d.description.as_deref() == Some("About things")));
         assert_eq!(defs[1].dir, "feed/");
         assert_eq!(defs[0].dir, "");
-        assert!(is_jekyll_feed_file(&defs, "feed/by_tag/rust.xml"));
-        assert!(is_jekyll_feed_file(&defs, "feed/notes/daily.xml"));
-        assert!(!is_jekyll_feed_file(&defs, "atom.xml"));
     }
 
     #[test]
@@ -558,6 +589,44 @@ mod tests {
         let overall = file("atom.xml");
         assert!(overall.contains("<id>https://x.example/log/sea/post-12</id>"));
         assert!(overall.contains("-- &#x26;lt;em&#x26;gt;yes"), "{overall}");
+    }
+
+    /// The fixture's reefing-early post (`excerpt_separator: "<!--more-->"`)
+    /// and Jekyll's default separator.
+    #[test]
+    fn excerpts_as_jekyll_cuts_them() {
+        let body = "The old rule holds: the *time* to reef is the first time you think of it.\n<!--more-->\n\nBy the time the boat is overpowered...\n";
+        assert_eq!(
+            excerpt(body, "<!--more-->", true).as_deref(),
+            Some("The old rule holds: the time to reef is the first time you think of it.")
+        );
+        assert_eq!(
+            excerpt("First & \"one\".\n\nSecond.", "\n\n", true).as_deref(),
+            Some("First & \u{201c}one\u{201d}.")
+        );
+        assert_eq!(
+            excerpt("<p>All of it</p>", "<!--more-->", false).as_deref(),
+            Some("All of it")
+        );
+        assert_eq!(excerpt("Text", "", true), None, "excerpts off");
+        assert_eq!(excerpt("\n\nText", "\n\n", true), None, "nothing before");
+    }
+
+    #[test]
+    fn markdown_like_kramdown() {
+        let html = markdown_html("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1] ~~old~~ -- \"q\"\n\n[^1]: The note.\n\n```rust\nfn x() {}\n```\n");
+        for part in [
+            "<table>",
+            "<td>1</td>",
+            "<del>old</del>",
+            "\u{2013}",
+            "\u{201c}q\u{201d}",
+            "footnote",
+            "The note.",
+            "<pre><code class=\"language-rust\">fn x() {}",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
     }
 
     #[test]

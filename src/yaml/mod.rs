@@ -261,6 +261,18 @@ pub fn key_line(text: &str, key: &str, nth: usize) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
+/// Whether the top-level `key`'s value is written as a quoted scalar
+/// (`date: "2021-03-28 01:30:00"`): YAML types a plain one (a zoneless
+/// timestamp is UTC to Jekyll), a quoted one stays a string. A plain text
+/// scan of the key's line, as [`key_line`].
+pub fn is_quoted(text: &str, key: &str) -> bool {
+    let Some(line) = key_line(text, key, 0).and_then(|n| text.lines().nth(n - 1)) else {
+        return false;
+    };
+    let value = line.split_once(':').map_or("", |(_, v)| v.trim_start());
+    value.starts_with(['"', '\'']) || value.starts_with("!!str")
+}
+
 /// Parse any YAML document into a [`Node`] (used for taxonomy files), with
 /// the same bounds as [`parse_mapping`]. Of several documents (or one
 /// followed by a bare `---` line) only the first is read, as Jekyll reads
@@ -567,6 +579,16 @@ mod tests {
 
     fn keep_all() -> Keys {
         KEEP_ALL
+    }
+
+    #[test]
+    fn tells_quoted_from_plain_scalars() {
+        let text = "a: 2024-06-21 21:15:00\nb: \"2024-06-21 21:15:00\"\nc: '2024-06-21'\n\"d\": !!str 2024\n";
+        assert!(!is_quoted(text, "a"));
+        assert!(is_quoted(text, "b"));
+        assert!(is_quoted(text, "c"));
+        assert!(is_quoted(text, "d"));
+        assert!(!is_quoted(text, "e"));
     }
 
     #[test]

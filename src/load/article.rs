@@ -177,7 +177,13 @@ impl Fields<'_, '_> {
         let f = self;
         let cx = f.cx;
         // Fields are read in this order so that problems are reported in it.
-        let summary = f.summary();
+        // A site's document without `excerpt`: Jekyll's excerpt of its body.
+        let summary = f.summary().or_else(|| {
+            let body = cx.body.as_ref()?;
+            let separator = &cx.site?.site.config.excerpt_separator;
+            let excerpt = crate::site::jekyll_feed::excerpt(&body.text, separator, body.markdown)?;
+            Some(text::truncate_words(&excerpt, text::MAX_SUMMARY_CHARS).unwrap_or(excerpt))
+        });
         let kind = f.string("type").unwrap_or_else(|| "article".to_owned());
         let quality = f.integer("quality");
         let heat = f.integer("heat");

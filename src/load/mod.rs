@@ -22,6 +22,7 @@ use url::Url;
 use read::{read_limited, ReadError};
 
 pub use article::DEFAULT_MAX_TOPICS;
+pub use cache::Stamp;
 pub use date::parse as parse_date;
 pub use link::resolve as resolve_link;
 pub use taxonomy::from_node as taxonomy_topic;

@@ -11,7 +11,9 @@
 #   scripts/bench.sh --feeds [N]   today's binary with 20 `feeds:` definitions
 #                                  against commit 1d295e9 (BENCH_OLD=commit),
 #                                  built and measured in the same run; default
-#                                  N=100000; DEFS=0 leaves the definitions out
+#                                  N=100000; DEFS=0 leaves the definitions out;
+#                                  FEEDSMITH_BIN=path measures that binary as
+#                                  today's
 #
 # Corpora (examples/gen_corpus.rs: the shape of a real everyday-cc site,
 # one flat `_news/` folder of long dated slugs) are generated once
@@ -142,9 +144,14 @@ cache_dir=${FEEDSMITH_BENCH_DIR:-$HOME/.cache/feedsmith-bench}
 target=${CARGO_TARGET_DIR:-$PWD/target}
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-cargo build --release --locked --quiet --examples
-cargo build --release --locked --quiet
-feedsmith=$target/release/feedsmith
+# With FEEDSMITH_BIN and examples already built, nothing is built.
+if [ -z "${FEEDSMITH_BIN:-}" ] || [ ! -x "$target/release/examples/gen_corpus" ]; then
+    cargo build --release --locked --quiet --examples
+    cargo build --release --locked --quiet
+fi
+# FEEDSMITH_BIN=path measures another build (e.g. an older one) in place
+# of today's.
+feedsmith=${FEEDSMITH_BIN:-$target/release/feedsmith}
 floor=$target/release/examples/read_floor
 gen=$target/release/examples/gen_corpus
 now=2024-06-01T00:00:00Z

@@ -35,6 +35,18 @@ fn built_site() -> tempfile::TempDir {
         "content/_news/2024-05-01-broken.md",
         "---\ntitle: [unclosed\n---\n",
     );
+    // A draft: left out, listed by `--verbose`.
+    write(
+        dir.path(),
+        "content/_news/2024-05-02-draft.md",
+        &article(
+            "Draft",
+            "2024-05-02T00:00:00Z",
+            "https://e.example/draft",
+            &["Rust"],
+        )
+        .replacen("---\n", "---\npublished: false\n", 1),
+    );
     let (replayed, first) = traced(dir.path(), &["--now", NOW]);
     assert!(!replayed, "a first run has nothing to replay");
     assert_eq!(first.status, 1, "{}", first.stderr);
@@ -83,7 +95,11 @@ fn a_replayed_rerun_says_exactly_what_a_full_rerun_says() {
 fn falls_back(what: &str, change: impl Fn(&Path), extra: &[&str]) {
     let dir = built_site();
     change(dir.path());
-    let mut args = vec!["--now", NOW];
+    let mut args = if extra.contains(&"--now") {
+        Vec::new()
+    } else {
+        vec!["--now", NOW]
+    };
     args.extend_from_slice(extra);
     let (replayed, run) = traced(dir.path(), &args);
     assert!(!replayed, "{what}: replayed");
@@ -145,10 +161,12 @@ fn a_changed_config_or_flag_falls_back() {
 #[test]
 fn the_clock_past_the_window_falls_back_and_inside_it_replays() {
     let dir = built_site();
-    // The newest article in `since: 7d` is from 2024-05-28: the window of
-    // the run at NOW holds a day later.
-    let (replayed, _) = traced(dir.path(), &["--now", "2024-06-02T00:00:00Z"]);
+    // The oldest article in `since: 7d` (2024-05-25T07:00) leaves it at
+    // 2024-06-01T07:00: until then the run at NOW holds.
+    let (replayed, _) = traced(dir.path(), &["--now", "2024-06-01T06:59:59Z"]);
     assert!(replayed, "inside the window");
+    let (replayed, _) = traced(dir.path(), &["--now", "2024-06-01T07:00:01Z"]);
+    assert!(!replayed, "an article left the `since` window");
     falls_back("a week later", |_| {}, &["--now", "2024-06-10T00:00:00Z"]);
     // Back in time: articles could come out of the future.
     let dir = built_site();
@@ -161,21 +179,21 @@ fn a_future_article_coming_due_falls_back() {
     let dir = built_site();
     write(
         dir.path(),
-        "content/_news/2024-06-05-soon.md",
+        "content/_news/2024-06-01-soon.md",
         &article(
             "Soon",
-            "2024-06-05T00:00:00Z",
+            "2024-06-01T03:00:00Z",
             "https://e.example/soon",
             &["Rust"],
         ),
     );
     let (replayed, _) = traced(dir.path(), &["--now", NOW]);
     assert!(!replayed, "a new file");
-    // Recorded with the future article: due on 2024-06-05, before the
-    // `since` window ends.
-    let (replayed, _) = traced(dir.path(), &["--now", "2024-06-03T00:00:00Z"]);
+    // Recorded with the future article: due at 03:00, before the `since`
+    // window moves at 07:00.
+    let (replayed, _) = traced(dir.path(), &["--now", "2024-06-01T02:59:59Z"]);
     assert!(replayed);
-    let (replayed, run) = traced(dir.path(), &["--now", "2024-06-05T00:00:00Z"]);
+    let (replayed, run) = traced(dir.path(), &["--now", "2024-06-01T03:00:00Z"]);
     assert!(!replayed, "the article came due");
     assert!(
         std::fs::read_to_string(dir.path().join("feeds/rss.xml"))

@@ -11,7 +11,9 @@
 #   scripts/bench.sh --feeds [N]   today's binary with 20 `feeds:` definitions
 #                                  against commit 1d295e9 (BENCH_OLD=commit),
 #                                  built and measured in the same run; default
-#                                  N=100000; DEFS=0 leaves the definitions out
+#                                  N=100000; DEFS=0 leaves the definitions out;
+#                                  FEEDSMITH_BIN=path measures that binary as
+#                                  today's
 #
 # Corpora (examples/gen_corpus.rs: the shape of a real everyday-cc site,
 # one flat `_news/` folder of long dated slugs) are generated once
@@ -142,9 +144,14 @@ cache_dir=${FEEDSMITH_BENCH_DIR:-$HOME/.cache/feedsmith-bench}
 target=${CARGO_TARGET_DIR:-$PWD/target}
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-cargo build --release --locked --quiet --examples
-cargo build --release --locked --quiet
-feedsmith=$target/release/feedsmith
+# With FEEDSMITH_BIN and examples already built, nothing is built.
+if [ -z "${FEEDSMITH_BIN:-}" ] || [ ! -x "$target/release/examples/gen_corpus" ]; then
+    cargo build --release --locked --quiet --examples
+    cargo build --release --locked --quiet
+fi
+# FEEDSMITH_BIN=path measures another build (e.g. an older one) in place
+# of today's.
+feedsmith=${FEEDSMITH_BIN:-$target/release/feedsmith}
 floor=$target/release/examples/read_floor
 gen=$target/release/examples/gen_corpus
 now=2024-06-01T00:00:00Z
@@ -190,7 +197,7 @@ trap 'rm -rf "$tmp"' EXIT
 # and with 20 definitions (feeds_config below). The three are run in turn,
 # RUNS times (fresh build, then a no-change rerun), so they share the noise.
 # Then: same bytes with RAYON_NUM_THREADS=1 and the default thread count
-# (diff -r, only the lock left out), and a rerun touches no file's mtime.
+# (diff -r, the lock and the run record left out), and a rerun touches no file's mtime.
 feeds_config() {
     cat "$1/feedsmith.yaml"
     cat <<'EOF'
@@ -372,7 +379,9 @@ feeds_bench() {
     rm -rf "$tmp/t1" "$tmp/tn"
     RAYON_NUM_THREADS=1 "$feedsmith" build -q --config "$config_last" --out "$tmp/t1" --now "$now" 2>/dev/null || true
     "$feedsmith" build -q --config "$config_last" --out "$tmp/tn" --now "$now" 2>/dev/null || true
-    if diff -r -q -x .feedsmith.lock "$tmp/t1" "$tmp/tn" > "$tmp/diff"; then
+    # The lock and the run record (file times, the out folder's path) are
+    # state, not output.
+    if diff -r -q -x .feedsmith.lock -x .feedsmith-run "$tmp/t1" "$tmp/tn" > "$tmp/diff"; then
         echo "same bytes with RAYON_NUM_THREADS=1 and $(nproc) threads: yes ($(find "$tmp/tn" -type f | wc -l) files)"
     else
         echo "same bytes with RAYON_NUM_THREADS=1 and $(nproc) threads: NO"; head -5 "$tmp/diff"

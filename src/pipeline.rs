@@ -12,6 +12,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
 
+mod replay;
+
+pub use replay::RECORD_FILE;
+
 /// Exit status: no errors.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: some article files had errors and were skipped (or some
@@ -39,6 +43,9 @@ pub struct Prepared {
     /// folder is unreadable): the feeds holding them keep their previous
     /// version.
     pub unreadable_in_feeds: Vec<usize>,
+    /// Some article changed between loading and reading it again: a rerun
+    /// would say otherwise, so this run is not recorded for replay.
+    changed_during_run: bool,
 }
 
 impl Prepared {
@@ -95,11 +102,41 @@ pub fn prepare(
     progress: &dyn load::Progress,
     cache: Option<Vec<u8>>,
 ) -> Result<Prepared, load::LoadError> {
+    let loaded = load_all(content_dir, out_dir, settings, progress, cache)?;
+    Ok(select_and_hydrate(
+        loaded,
+        content_dir,
+        out_dir,
+        settings,
+        progress,
+    ))
+}
+
+/// The load stage, with the config's topics ahead of `_data/topics`.
+fn load_all(
+    content_dir: &Path,
+    out_dir: Option<&Path>,
+    settings: &Settings,
+    progress: &dyn load::Progress,
+    cache: Option<Vec<u8>>,
+) -> Result<Loaded, load::LoadError> {
     let options = LoadOptions::new(&settings.load, content_dir, out_dir, progress);
     let mut loaded = load::load(&options, cache)?;
     let mut taxonomy = settings.topics.clone();
     taxonomy.append(&mut loaded.taxonomy);
     loaded.taxonomy = taxonomy;
+    Ok(loaded)
+}
+
+/// Select, then read the articles in feeds again in full.
+fn select_and_hydrate(
+    mut loaded: Loaded,
+    content_dir: &Path,
+    out_dir: Option<&Path>,
+    settings: &Settings,
+    progress: &dyn load::Progress,
+) -> Prepared {
+    let options = LoadOptions::new(&settings.load, content_dir, out_dir, progress);
     let selection = select::select(&loaded.articles, &loaded.taxonomy, &settings.select);
     crate::trace("selected");
     let hydrated = load::hydrate(&mut loaded.articles, &selection.in_feeds, &options);
@@ -123,12 +160,13 @@ pub fn prepare(
         .collect();
     diagnostic::sort(&mut diagnostics);
     crate::trace("hydrated");
-    Ok(Prepared {
+    Prepared {
         loaded,
         selection,
         diagnostics,
         unreadable_in_feeds: hydrated.unreadable,
-    })
+        changed_during_run: !hydrated.diagnostics.is_empty(),
+    }
 }
 
 /// Render every file of the run, and the redirect map for feeds that moved.
@@ -255,10 +293,33 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         .ok()
         .flatten()
         .unwrap_or_default();
-    let mut prepared = match prepare(content, Some(out), settings, options.progress, Some(cache)) {
-        Ok(prepared) => prepared,
+    let cache_read = replay::cache_tag(&cache);
+    let loaded = match load_all(content, Some(out), settings, options.progress, Some(cache)) {
+        Ok(loaded) => loaded,
         Err(e) => return Run::stopped(None, vec![format!("error: {e}")]),
     };
+    // With a cache to read, the load gives no new one when every file was
+    // as cached.
+    let unchanged = loaded.cache.is_none();
+    let key = replay::run_key(
+        settings,
+        &loaded,
+        content,
+        out,
+        &format!(
+            "precompress={};allow_empty={}",
+            options.precompress, options.allow_empty
+        ),
+    );
+    let now = settings.select.now;
+    if !options.dry_run {
+        if let Some(record) = replay::check(out, &loaded, unchanged, &key, cache_read, now) {
+            crate::trace("replayed");
+            return replayed_run(replay::replay(record, loaded));
+        }
+    }
+    let until = replay::valid_until(settings, &loaded);
+    let mut prepared = select_and_hydrate(loaded, content, Some(out), settings, options.progress);
     crate::trace("prepared");
     if let Some(ms) = std::env::var(TEST_DELAY_ENV)
         .ok()
@@ -273,9 +334,8 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         messages.push("error: some files could not be rendered; nothing was written".to_owned());
         return Run::stopped(Some(prepared), messages);
     }
-    prepared
-        .diagnostics
-        .extend(rendered.warnings.iter().cloned());
+    let render_warnings = rendered.warnings;
+    prepared.diagnostics.extend(render_warnings.iter().cloned());
     diagnostic::sort(&mut prepared.diagnostics);
     let mut files: Vec<OutputFile> = rendered
         .files
@@ -349,6 +409,9 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
             }
         }
     } else {
+        // From here the out folder changes: the last run's record no longer
+        // describes it.
+        replay::remove(out);
         match write::apply(out, &files, &plan) {
             Ok(done) => run.applied = Some(done),
             Err(failure) => {
@@ -358,14 +421,36 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
                 return run;
             }
         }
+        let mut cache_left = Some(cache_read);
         if let Some(cache) = prepared.loaded.cache.take() {
             let path = out.join(CACHE_FILE);
+            cache_left = Some(replay::cache_tag(&cache));
             if let Err(e) = write::write_atomic_unsynced(&path, &cache) {
+                cache_left = None;
                 run.messages.push(format!(
                     "{}: warning: cannot write the cache: {e}",
                     path.display()
                 ));
             }
+        }
+        // Recorded only when a rerun over the same input would find every
+        // file as written and say just what this run says.
+        let replayable = run.messages.is_empty()
+            && plan.kept.is_empty()
+            && !prepared.changed_during_run
+            && !prepared.has_unreadable()
+            && !prepared.loaded.hold_all;
+        if let (Some(cache), true) = (cache_left, replayable) {
+            let outcome = replay::Outcome {
+                key,
+                cache,
+                until,
+                prepared: &prepared,
+                render_warnings: &render_warnings,
+                feed_entries: &run.feed_entries,
+                files: files.iter().map(|f| f.path.clone()).collect(),
+            };
+            replay::write(out, outcome, now);
         }
     }
     crate::trace("written");
@@ -392,6 +477,23 @@ fn jekyll_feed_file(prepared: &Prepared, out: &Path, error: &write::WriteError) 
             crate::site::jekyll_feed::foreign_file_hint()
         )
     })
+}
+
+/// A run replayed from the last one's record: every file unchanged.
+fn replayed_run(replayed: replay::Replayed) -> Run {
+    let status = replayed.prepared.status();
+    Run {
+        prepared: Some(replayed.prepared),
+        feed_entries: replayed.feed_entries,
+        files: replayed.files.len(),
+        plan: Some(write::Plan {
+            unchanged: replayed.files,
+            ..write::Plan::default()
+        }),
+        applied: Some(write::Applied::default()),
+        messages: Vec::new(),
+        status,
+    }
 }
 
 /// Writing failed part-way: exit 3 when something in the out folder had

@@ -23,6 +23,7 @@ use url::Url;
 use read::{read_limited, ReadError};
 
 pub use article::DEFAULT_MAX_TOPICS;
+pub use cache::Stamp;
 pub use date::parse as parse_date;
 pub use link::resolve as resolve_link;
 pub use site_document::PAGE_WITHOUT_DATE;

@@ -74,9 +74,23 @@ pub fn site(
     topics: &TopicTable,
     settings: &RenderSettings,
 ) -> Rendered {
+    use rayon::prelude::*;
     let mut rendered = Rendered::default();
-    for feed in feeds {
-        let kept = render_feed(feed, articles, topics, settings, &mut rendered);
+    // Feeds in parallel (a site with a feed per provider has hundreds),
+    // gathered in the selection's order: the same files whatever the
+    // thread count.
+    let per_feed: Vec<(Rendered, Vec<usize>)> = feeds
+        .par_iter()
+        .map(|feed| {
+            let mut one = Rendered::default();
+            let kept = render_feed(feed, articles, topics, settings, &mut one);
+            (one, kept)
+        })
+        .collect();
+    for (one, kept) in per_feed {
+        rendered.files.extend(one.files);
+        rendered.warnings.extend(one.warnings);
+        rendered.errors.extend(one.errors);
         rendered.entries.push(kept);
     }
     // Feeds written at a given path (jekyll-feed's) are in no list and
@@ -145,23 +159,31 @@ pub fn site(
     }
     // A page per feed; the overall feed's is the index page.
     if settings.pages {
-        for (i, summary) in list.iter().enumerate() {
-            let feed = summary.feed;
-            if feed.kind == FeedKind::Overall || feed.dir.is_empty() {
-                continue;
-            }
-            let path = feed.page_path();
-            let entries = shown(i);
-            let page = guarded(&path, &mut errors, || {
-                Ok(super::feed_page(&site, &look, summary, &list, &entries))
-            });
-            if let Some(bytes) = page {
-                rendered.files.push(RenderedFile {
+        // In parallel too, gathered in the list's order.
+        let pages: Vec<(Option<RenderedFile>, Vec<Diagnostic>)> = list
+            .par_iter()
+            .enumerate()
+            .filter(|(_, summary)| {
+                summary.feed.kind != FeedKind::Overall && !summary.feed.dir.is_empty()
+            })
+            .map(|(i, summary)| {
+                let path = summary.feed.page_path();
+                let entries = shown(i);
+                let mut errors = Vec::new();
+                let page = guarded(&path, &mut errors, || {
+                    Ok(super::feed_page(&site, &look, summary, &list, &entries))
+                });
+                let file = page.map(|bytes| RenderedFile {
                     path,
                     bytes,
                     entries: None,
                 });
-            }
+                (file, errors)
+            })
+            .collect();
+        for (file, page_errors) in pages {
+            rendered.files.extend(file);
+            errors.extend(page_errors);
         }
     }
     rendered.errors.extend(errors);

@@ -3,9 +3,10 @@
 //! feed's path or title on its own.
 
 use crate::model::Format;
+use serde::{Deserialize, Serialize};
 
 /// Where a feed comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FeedKind {
     /// Every selected article: the feeds at the root of the out folder.
     Overall,
@@ -15,8 +16,9 @@ pub enum FeedKind {
     Defined(usize),
 }
 
-/// One feed, in every format it is written in.
-#[derive(Debug, Clone, PartialEq)]
+/// One feed, in every format it is written in. Serialisable: a no-change
+/// rerun takes the feeds of the last run from its record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feed {
     pub kind: FeedKind,
     /// Folder under the out folder, `""` or ending in `/` (`topics/ai/`).
@@ -40,6 +42,7 @@ pub struct Feed {
     pub entries: Vec<usize>,
     /// Articles that matched the feed, before `limit`.
     pub matched: usize,
+    #[serde(with = "format_names")]
     pub formats: Vec<Format>,
     /// Largest size of any of its files, in bytes; 0 = no limit.
     pub max_bytes: u64,
@@ -55,7 +58,7 @@ pub struct Feed {
 
 /// How jekyll-feed writes entries: titles through `smartify`, ids from
 /// `Article::id`, the document's own HTML as content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JekyllEntries {
     /// `feed.excerpt_only`: no content.
     pub excerpt_only: bool,
@@ -81,3 +84,31 @@ pub const PAGE_FILE: &str = "index.html";
 
 /// Folder of the topic feeds.
 pub const TOPICS_DIR: &str = "topics/";
+
+/// Formats by their place in [`Format::ALL`] (`Format` itself is only
+/// read from the config, never written).
+mod format_names {
+    use crate::model::Format;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(formats: &[Format], s: S) -> Result<S::Ok, S::Error> {
+        let places: Vec<u8> = formats
+            .iter()
+            .filter_map(|f| Format::ALL.iter().position(|a| a == f))
+            .filter_map(|i| u8::try_from(i).ok())
+            .collect();
+        places.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Format>, D::Error> {
+        Vec::<u8>::deserialize(d)?
+            .into_iter()
+            .map(|i| {
+                Format::ALL
+                    .get(usize::from(i))
+                    .copied()
+                    .ok_or_else(|| serde::de::Error::custom("no such format"))
+            })
+            .collect()
+    }
+}

@@ -24,9 +24,17 @@ pub fn build(
     resolver: &SlugResolver,
     settings: &SelectSettings,
 ) -> Vec<Feed> {
+    use rayon::prelude::*;
+    // Each definition's matching articles, in parallel: a filter is a pass
+    // over every candidate (a path glob costs ~0.5 µs an article).
+    let all_matched: Vec<Vec<usize>> = settings
+        .definitions
+        .par_iter()
+        .map(|definition| matching(articles, candidates, topics, resolver, definition, settings))
+        .collect();
     let mut feeds = Vec::new();
     let mut defined = 0;
-    for definition in &settings.definitions {
+    for (definition, matched) in settings.definitions.iter().zip(all_matched) {
         let kind = match definition.kind {
             DefinitionKind::Overall => FeedKind::Overall,
             DefinitionKind::Topics => FeedKind::Topic,
@@ -35,7 +43,6 @@ pub fn build(
                 FeedKind::Defined(defined - 1)
             }
         };
-        let matched = matching(articles, candidates, topics, resolver, definition, settings);
         let first = feeds.len();
         if let Some(spec) = &definition.jekyll {
             feeds.extend(jekyll_feeds(

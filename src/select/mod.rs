@@ -77,7 +77,7 @@ impl SelectSettings {
 }
 
 /// How many articles were left out, and why.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub drafts: usize,
     pub future: usize,

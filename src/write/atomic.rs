@@ -38,10 +38,7 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = parent_of(path);
     fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -57,6 +54,84 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
         sync_dir(dir);
     }
     Ok(())
+}
+
+/// A file written to its temporary twin, not yet renamed into place.
+pub(crate) struct Staged {
+    pub path: std::path::PathBuf,
+    temp: tempfile::TempPath,
+}
+
+/// First step of a batch of atomic writes: `bytes` into a temporary file
+/// beside `path`, not yet flushed to disk (see [`sync_staged`]). The file
+/// is closed: a batch of thousands holds no descriptors.
+pub(crate) fn stage(path: &Path, bytes: &[u8]) -> io::Result<Staged> {
+    let dir = parent_of(path);
+    fs::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    set_readable(temp.as_file())?;
+    Ok(Staged {
+        path: path.to_path_buf(),
+        temp: temp.into_temp_path(),
+    })
+}
+
+/// The one durability barrier of a batch: every staged file's data on
+/// disk before any is renamed. On Linux one `syncfs` of the file system
+/// holding `out_dir` (a fresh build of 3,400 files spent most of its
+/// writing time in two `fsync`s per file); elsewhere, or should `syncfs`
+/// fail, each file is synced on its own and a file that cannot be synced
+/// is given its error.
+pub(crate) fn sync_staged(out_dir: &Path, staged: &[&Staged]) -> Vec<io::Result<()>> {
+    #[cfg(target_os = "linux")]
+    {
+        let synced = fs::File::open(out_dir).and_then(|dir| Ok(rustix::fs::syncfs(&dir)?));
+        if synced.is_ok() {
+            return staged.iter().map(|_| Ok(())).collect();
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = out_dir;
+    use rayon::prelude::*;
+    staged
+        .par_iter()
+        .map(|s| fs::File::open(&s.temp).and_then(|f| f.sync_all()))
+        .collect()
+}
+
+/// Make the renames of a batch durable: on Linux one more `syncfs`, else
+/// (or should it fail) each folder synced, many at a time. Best effort,
+/// like [`sync_dir`].
+pub(crate) fn sync_dirs(out_dir: &Path, dirs: &std::collections::BTreeSet<std::path::PathBuf>) {
+    if dirs.is_empty() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        if fs::File::open(out_dir).is_ok_and(|dir| rustix::fs::syncfs(&dir).is_ok()) {
+            return;
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = out_dir;
+    use rayon::prelude::*;
+    dirs.par_iter().for_each(|dir| sync_dir(dir));
+}
+
+/// Last step: rename a staged (and synced) file over its path. The folder
+/// is synced afterwards by the caller, once per folder.
+pub(crate) fn commit(staged: Staged) -> io::Result<()> {
+    staged.temp.persist(&staged.path).map_err(|e| e.error)
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Whether `path` is a file holding exactly `bytes`.

@@ -368,45 +368,64 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
     Ok(applied)
 }
 
-/// Write each file atomically, many at a time: most of a durable write is
-/// waiting for the disk, and those waits overlap (32 writers took the
-/// writes of a fresh 127-file build from about 85 ms with 8 to 63 ms,
-/// medians of 10). Gives the files written and the first error (in file
-/// order); every file is either old or new, whatever happens.
+/// Write each file atomically, with one durability barrier for the lot:
+/// every file goes to a temporary twin, then all of them reach the disk at
+/// once ([`atomic::sync_staged`]), then each is renamed into place, then
+/// the folders are synced. A run killed anywhere leaves each file old or
+/// new and complete (its temporary twin is removed by the next run). Two
+/// `fsync`s per file made a fresh 100,000-article build (3,400 files)
+/// spend most of its writing time waiting for the disk. Gives the files
+/// written and the first error (in file order).
 fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> (Vec<String>, Option<WriteError>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    const WRITERS: usize = 32;
-    let next = AtomicUsize::new(0);
-    let results: Vec<(usize, Result<(), WriteError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..WRITERS.min(files.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut results = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        let result = checked_path(out_dir, &file.path).and_then(|path| {
-                            write_atomic(&path, &file.bytes).map_err(io_error(&path))
-                        });
-                        results.push((i, result));
-                    }
-                    results
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    let mut written = Vec::new();
-    let mut errors = Vec::new();
-    for (i, result) in results {
+    use rayon::prelude::*;
+    let mut errors: Vec<(usize, WriteError)> = Vec::new();
+    let staged: Vec<(usize, Result<atomic::Staged, WriteError>)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            let staged = checked_path(out_dir, &file.path)
+                .and_then(|path| atomic::stage(&path, &file.bytes).map_err(io_error(&path)));
+            (i, staged)
+        })
+        .collect();
+    let mut ready = Vec::with_capacity(staged.len());
+    for (i, result) in staged {
         match result {
-            Ok(()) => written.push(files[i].path.clone()),
+            Ok(staged) => ready.push((i, staged)),
             Err(e) => errors.push((i, e)),
         }
     }
+    let temps: Vec<&atomic::Staged> = ready.iter().map(|(_, s)| s).collect();
+    let synced = atomic::sync_staged(out_dir, &temps);
+    let mut to_commit = Vec::with_capacity(ready.len());
+    for ((i, staged), synced) in ready.into_iter().zip(synced) {
+        match synced {
+            Ok(()) => to_commit.push((i, staged)),
+            // Dropped: its temporary file is removed, the old file stays.
+            Err(e) => errors.push((i, io_error(&staged.path)(e))),
+        }
+    }
+    let committed: Vec<(usize, PathBuf, std::io::Result<()>)> = to_commit
+        .into_par_iter()
+        .map(|(i, staged)| {
+            let path = staged.path.clone();
+            (i, path, atomic::commit(staged))
+        })
+        .collect();
+    let mut written = Vec::new();
+    let mut dirs = BTreeSet::new();
+    for (i, path, result) in committed {
+        match result {
+            Ok(()) => {
+                written.push(files[i].path.clone());
+                if let Some(dir) = path.parent() {
+                    dirs.insert(dir.to_path_buf());
+                }
+            }
+            Err(e) => errors.push((i, io_error(&path)(e))),
+        }
+    }
+    atomic::sync_dirs(out_dir, &dirs);
     errors.sort_by_key(|(i, _)| *i);
     (written, errors.into_iter().next().map(|(_, e)| e))
 }

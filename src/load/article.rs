@@ -3,7 +3,7 @@
 //! (title, date, link: errors).
 
 use super::{date, link};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Article, Body, Details, Image, Provider, Related};
 use crate::text;
 use crate::yaml::{self, Node};
@@ -87,6 +87,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
         // Never the value itself: it is a secret's.
         f.report(
             &key,
+            Code::SecretRepeated,
             false,
             format!("`{key}` repeats a value of `secured` (through a YAML alias?); ignored"),
         );
@@ -94,7 +95,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     let title = f.title();
     let published = f.date("publishedDateTime", true);
     let link = f.link();
-    let (title, published, link) = (title?, published??, link?);
+    let (title, published, (link, link_line)) = (title?, published??, link?);
     let updated = f.date("updatedDateTime", false).flatten();
     // Fields are read in this order so that problems are reported in it.
     let summary = f.summary();
@@ -115,6 +116,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
         path: cx.path.to_owned(),
         title,
         link,
+        link_line,
         published,
         updated,
         kind,
@@ -143,19 +145,31 @@ impl Fields<'_, '_> {
     }
 
     /// A diagnostic positioned at the line where `key` is written.
-    fn report(&mut self, key: &str, error: bool, message: String) {
+    fn report(&mut self, key: &str, code: Code, error: bool, message: String) {
         let d = if error {
-            Diagnostic::error(self.cx.path, message)
+            Diagnostic::error(code, self.cx.path, message)
         } else {
-            Diagnostic::warning(self.cx.path, message)
+            Diagnostic::warning(code, self.cx.path, message)
         };
-        let line = yaml::key_line(self.cx.yaml, key, 0).map(|l| l + self.cx.first_line - 1);
+        let line = self.line_of(key);
         self.out.push(d.at(line, line.map(|_| 1)));
+    }
+
+    /// The file line where the top-level `key` is written.
+    fn line_of(&self, key: &str) -> Option<usize> {
+        yaml::key_line(self.cx.yaml, key, 0).map(|l| l + self.cx.first_line - 1)
+    }
+
+    /// A required key that is not there: line 1, the file's start.
+    fn missing(&mut self, key: &str, code: Code) {
+        let d = Diagnostic::error(code, self.cx.path, format!("missing `{key}`"));
+        self.out.push(d.at(Some(1), None));
     }
 
     fn wrong_type(&mut self, key: &str, expected: &str, node_kind: &str) {
         self.report(
             key,
+            Code::WrongType,
             false,
             format!("`{key}` should be {expected}, found {node_kind}; ignored"),
         );
@@ -164,14 +178,13 @@ impl Fields<'_, '_> {
     fn title(&mut self) -> Option<String> {
         match self.get("title") {
             None => {
-                self.out
-                    .push(Diagnostic::error(self.cx.path, "missing `title`"));
+                self.missing("title", Code::MissingTitle);
                 None
             }
             Some(Node::Str(raw)) => {
                 let title = text::clean_line(raw);
                 if title.is_empty() {
-                    self.report("title", true, "`title` is empty".into());
+                    self.report("title", Code::EmptyTitle, true, "`title` is empty".into());
                     return None;
                 }
                 match text::truncate_words(&title, MAX_TITLE_CHARS) {
@@ -179,6 +192,7 @@ impl Fields<'_, '_> {
                         let len = title.chars().count();
                         self.report(
                             "title",
+                            Code::LongTitle,
                             false,
                             format!("`title` is {len} characters long; cut to {MAX_TITLE_CHARS}"),
                         );
@@ -191,6 +205,7 @@ impl Fields<'_, '_> {
                 let kind = other.kind();
                 self.report(
                     "title",
+                    Code::WrongType,
                     true,
                     format!("`title` must be a string, found {kind}"),
                 );
@@ -203,8 +218,7 @@ impl Fields<'_, '_> {
     fn date(&mut self, key: &str, required: bool) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
         let raw = match self.get(key) {
             None if required => {
-                self.out
-                    .push(Diagnostic::error(self.cx.path, format!("missing `{key}`")));
+                self.missing(key, Code::MissingDate);
                 return None;
             }
             None => return Some(None),
@@ -213,6 +227,7 @@ impl Fields<'_, '_> {
                 let kind = other.kind();
                 self.report(
                     key,
+                    Code::WrongType,
                     required,
                     format!("`{key}` must be a date, found {kind}"),
                 );
@@ -224,6 +239,7 @@ impl Fields<'_, '_> {
                 if parsed.assumed_utc {
                     self.report(
                         key,
+                        Code::NoTimeZone,
                         false,
                         format!("`{key}` `{raw}` has no time zone; taken as UTC"),
                     );
@@ -237,7 +253,7 @@ impl Fields<'_, '_> {
                     date::DateProblem::NotADate => format!("`{key}` `{raw}` is not a date (use RFC 3339, e.g. 2022-01-03T22:24:00Z){what}"),
                     date::DateProblem::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year} (UTC); feeds take years 0 to 9999{what}"),
                 };
-                self.report(key, required, message);
+                self.report(key, Code::BadDate, required, message);
                 if required {
                     None
                 } else {
@@ -247,8 +263,9 @@ impl Fields<'_, '_> {
         }
     }
 
-    /// `originalUrl` when it gives a valid link, else `webUrl`.
-    fn link(&mut self) -> Option<String> {
+    /// `originalUrl` when it gives a valid link, else `webUrl`; with the
+    /// file line of the key it came from.
+    fn link(&mut self) -> Option<(String, Option<usize>)> {
         let mut reasons = Vec::new();
         for key in ["originalUrl", "webUrl"] {
             match self.get(key) {
@@ -256,9 +273,14 @@ impl Fields<'_, '_> {
                 Some(Node::Str(raw)) => match link::resolve(raw, self.cx.site_url) {
                     Ok(url) => {
                         for (key, reason) in reasons {
-                            self.report(key, false, format!("`{key}` dropped: {reason}"));
+                            self.report(
+                                key,
+                                Code::BadLink,
+                                false,
+                                format!("`{key}` dropped: {reason}"),
+                            );
                         }
-                        return Some(url);
+                        return Some((url, self.line_of(key)));
                     }
                     Err(reason) => reasons.push((key, reason)),
                 },
@@ -268,13 +290,22 @@ impl Fields<'_, '_> {
             }
         }
         if reasons.is_empty() {
-            self.out.push(Diagnostic::error(
-                self.cx.path,
-                "no link: neither `originalUrl` nor `webUrl` is set",
-            ));
+            self.out.push(
+                Diagnostic::error(
+                    Code::MissingLink,
+                    self.cx.path,
+                    "no link: neither `originalUrl` nor `webUrl` is set",
+                )
+                .at(Some(1), None),
+            );
         }
         for (key, reason) in reasons {
-            self.report(key, true, format!("no usable link: `{key}`: {reason}"));
+            self.report(
+                key,
+                Code::BadLink,
+                true,
+                format!("no usable link: `{key}`: {reason}"),
+            );
         }
         None
     }
@@ -320,6 +351,7 @@ impl Fields<'_, '_> {
                 let len = summary.chars().count();
                 self.report(
                     "excerpt",
+                    Code::LongExcerpt,
                     false,
                     format!(
                         "`excerpt` is {len} characters long; cut to {}",
@@ -346,6 +378,7 @@ impl Fields<'_, '_> {
         if name.is_empty() {
             self.report(
                 "provider",
+                Code::ProviderWithoutName,
                 false,
                 "`provider` has no `name`; ignored".into(),
             );
@@ -398,6 +431,7 @@ impl Fields<'_, '_> {
         if skipped > 0 {
             self.report(
                 "topics",
+                Code::WrongType,
                 false,
                 format!("{skipped} topic(s) in `topics` are not strings; ignored"),
             );
@@ -405,7 +439,7 @@ impl Fields<'_, '_> {
         if over > 0 {
             self.report(
                 "topics",
-                false,
+                Code::TooManyTopics, false,
                 format!(
                     "{} topics, more than the {max} allowed (config `max_topics`); the last {over} dropped",
                     max + over
@@ -453,11 +487,17 @@ impl Fields<'_, '_> {
         const SHOWN: usize = 3;
         let total = reasons.len();
         for reason in reasons.into_iter().take(SHOWN) {
-            self.report("images", false, format!("image dropped: {reason}"));
+            self.report(
+                "images",
+                Code::BadImage,
+                false,
+                format!("image dropped: {reason}"),
+            );
         }
         if total > SHOWN {
             self.report(
                 "images",
+                Code::BadImage,
                 false,
                 format!("{} more images dropped", total - SHOWN),
             );
@@ -477,6 +517,7 @@ impl Fields<'_, '_> {
                 };
                 self.report(
                     "images",
+                    Code::BadImage,
                     false,
                     format!("image {key} {shown} is not a positive size; dropped"),
                 );
@@ -519,7 +560,7 @@ impl Fields<'_, '_> {
                 let len = html.len();
                 self.report(
                     "featuredContent",
-                    false,
+                    Code::LargeContent, false,
                     format!("`featuredContent` is {len} bytes, over the {MAX_CONTENT_BYTES} a feed entry carries; left out"),
                 );
                 None

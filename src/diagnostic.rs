@@ -2,8 +2,10 @@
 //! `path:line:col: severity[code]: message`.
 
 mod code;
+mod ignore;
 
 pub use code::Code;
+pub use ignore::{Ignore, IgnoreRule};
 use std::fmt;
 
 /// How bad a problem is: an error skips the file, a warning does not.
@@ -34,6 +36,9 @@ pub struct Diagnostic {
     /// What kind of problem: stable, for `ignore:`, `--quiet` and scripts.
     pub code: Code,
     pub message: String,
+    /// Other files the message names (the kept copy of a duplicate): a
+    /// change in them makes the warning new for `--quiet`.
+    pub also: Vec<String>,
 }
 
 impl Diagnostic {
@@ -58,6 +63,7 @@ impl Diagnostic {
             severity,
             code,
             message: message.into(),
+            also: Vec::new(),
         }
     }
 
@@ -65,6 +71,12 @@ impl Diagnostic {
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
         self.line = line;
         self.column = column;
+        self
+    }
+
+    /// Name another file the message is about (see [`Diagnostic::also`]).
+    pub fn naming(mut self, path: impl Into<String>) -> Self {
+        self.also.push(path.into());
         self
     }
 

@@ -119,6 +119,7 @@ pub fn prepare(
         .iter()
         .chain(&selection.diagnostics)
         .chain(&hydrated.diagnostics)
+        .filter(|d| !settings.ignore.silences(d))
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
@@ -140,6 +141,7 @@ pub fn render(prepared: &Prepared, settings: &Settings) -> Rendered {
         &prepared.selection.topics,
         &settings.render,
     );
+    rendered.warnings.retain(|w| !settings.ignore.silences(w));
     let base_path = settings.base_url().map_or("/", |u| u.path());
     if let Some(bytes) = render::redirect_map(feeds, base_path) {
         rendered.files.push(render::RenderedFile {
@@ -187,6 +189,8 @@ pub struct BuildOptions<'a> {
     /// Also write a `.gz` twin of every file.
     pub precompress: bool,
     pub progress: &'a dyn load::Progress,
+    /// `--quiet`: mark which warnings earlier quiet runs have not printed.
+    pub remember_seen: bool,
 }
 
 /// What a `build` did, for the cli to print and report.
@@ -204,6 +208,8 @@ pub struct Run {
     /// Lines for stderr beyond the diagnostics, in order.
     pub messages: Vec<String>,
     pub status: u8,
+    /// With `remember_seen`, per diagnostic: whether to print it (see [`crate::seen`]).
+    pub fresh: Option<Vec<bool>>,
 }
 
 impl Run {
@@ -217,6 +223,7 @@ impl Run {
             applied: None,
             messages,
             status: EXIT_FATAL,
+            fresh: None,
         }
     }
 }
@@ -335,6 +342,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         plan: None,
         applied: None,
         messages,
+        fresh: None,
     };
     if options.dry_run {
         for (verb, paths) in [
@@ -366,6 +374,11 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
                     path.display()
                 ));
             }
+        }
+        if options.remember_seen {
+            let (fresh, failed) = crate::seen::remember(out, content, &prepared.diagnostics);
+            run.fresh = Some(fresh);
+            run.messages.extend(failed);
         }
     }
     crate::trace("written");

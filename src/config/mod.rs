@@ -73,6 +73,9 @@ pub struct ConfigFile {
     /// Feeds described in the config, besides the built-in ones.
     #[serde(default)]
     pub feeds: Vec<FeedConfig>,
+    /// Warnings silenced, by code and optionally path glob.
+    #[serde(default)]
+    pub ignore: Vec<crate::diagnostic::IgnoreRule>,
     /// The file's text, for the line of a problem found after parsing.
     #[serde(skip)]
     pub text: String,
@@ -102,6 +105,8 @@ pub struct Settings {
     pub render: RenderSettings,
     /// The config's own `topics:`, read before `_data/topics`.
     pub topics: Vec<TaxonomyTopic>,
+    /// Config `ignore:`: warnings no run reports.
+    pub ignore: crate::diagnostic::Ignore,
 }
 
 impl Settings {
@@ -271,6 +276,14 @@ impl Settings {
             crate::load::resolve_link(&sample, link_base.as_ref())
                 .map_err(|reason| config_error(format!("error: config `topic_url`: {reason}")))?;
         }
+        let ignore = crate::diagnostic::Ignore::new(&file.ignore).map_err(|why| {
+            let at = yaml::key_line(&file.text, "ignore", 0);
+            let place = match (&file.path, at) {
+                (Some(path), Some(line)) => format!("{}:{line}: ", path.display()),
+                _ => String::new(),
+            };
+            config_error(format!("{place}error: config `ignore`: {why}"))
+        })?;
         let limit = file.limit.unwrap_or(DEFAULT_LIMIT);
         let drafts = overrides.drafts || file.drafts.unwrap_or(false);
         let content = file.content.unwrap_or_default();
@@ -362,6 +375,7 @@ impl Settings {
                 page_css,
             },
             topics,
+            ignore,
         })
     }
 }

@@ -254,7 +254,8 @@ fn dedupe(
                     &article.path,
                     format!("duplicate of {kept_path} ({same}); left out"),
                 )
-                .at(article.link_line.or(Some(1)), Some(1)),
+                .at(article.link_line.or(Some(1)), Some(1))
+                .naming(kept_path),
             );
             left_out.push((article.path.clone(), format!("duplicate of {kept_path}")));
         }

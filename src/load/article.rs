@@ -236,6 +236,14 @@ impl Fields<'_, '_> {
         };
         match date::parse(&raw) {
             Ok(parsed) => {
+                if let Some(written) = two_digit_date(&raw) {
+                    self.report(
+                        key,
+                        Code::OneDigitDate,
+                        false,
+                        format!("`{key}` `{}` has a one-digit month or day; write `{written}`: other tools read it differently or not at all", text::clean_line(&raw)),
+                    );
+                }
                 if parsed.assumed_utc {
                     self.report(
                         key,
@@ -392,6 +400,17 @@ impl Fields<'_, '_> {
     }
 
     fn topics(&mut self) -> Vec<String> {
+        if let Some(Node::Str(name)) = self.get("topics") {
+            if name.contains(',') {
+                let name = text::clean_line(name);
+                self.report(
+                    "topics",
+                    Code::CommaList,
+                    false,
+                    format!("`topics` is the string `{name}`: one topic, commas and all; write a list (`[a, b]`) if several were meant"),
+                );
+            }
+        }
         let single;
         let items: &[Node] = match self.get("topics") {
             None => return Vec::new(),
@@ -577,6 +596,22 @@ impl Fields<'_, '_> {
     }
 }
 
+/// The date part of `raw` written with two-digit month and day
+/// (`2022-01-03`) when `raw` starts `2022-1-3`: chrono takes one digit,
+/// RFC 3339 and most readers do not.
+fn two_digit_date(raw: &str) -> Option<String> {
+    let raw = raw.trim_start();
+    let end = raw.find(['T', 't', ' ']).unwrap_or(raw.len());
+    let mut parts = raw[..end].splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    let short = month.len() == 1 || day.len() == 1;
+    (short && digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2))
+        .then(|| format!("{year}-{month:0>2}-{day:0>2}"))
+}
+
 /// `https://<domain>` when `domain` is a bare host name.
 fn provider_url(domain: &str) -> Option<String> {
     let domain = domain.trim().trim_end_matches('/');
@@ -695,5 +730,47 @@ mod tests {
         let (a, out) = build_from(&text, None);
         assert!(a.unwrap().summary().unwrap().chars().count() <= text::MAX_SUMMARY_CHARS + 1);
         assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn likely_mistakes_are_warnings_at_their_key() {
+        let text = "title: T\npublishedDateTime: 2022-1-3\nwebUrl: https://e.example/a\ntopics: AI, Machine Learning\n";
+        let (a, out) = build_from(text, None);
+        let a = a.unwrap();
+        assert_eq!(a.topics, ["AI, Machine Learning"], "taken as written");
+        let shown: Vec<String> = out.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "a.md:3:1: warning[one-digit-date]: `publishedDateTime` `2022-1-3` has a one-digit month or day; write `2022-01-03`: other tools read it differently or not at all",
+                "a.md:5:1: warning[comma-list]: `topics` is the string `AI, Machine Learning`: one topic, commas and all; write a list (`[a, b]`) if several were meant",
+            ]
+        );
+    }
+
+    #[test]
+    fn two_digit_dates_and_lists_are_fine() {
+        for date in ["2022-01-03", "2022-12-31T23:59:59Z", "next week", "2022-1"] {
+            assert_eq!(two_digit_date(date), None, "{date}");
+        }
+        assert_eq!(
+            two_digit_date("2022-10-3 10:00").as_deref(),
+            Some("2022-10-03")
+        );
+        let (_, out) = build_from(&format!("{MINIMAL}topics: [AI, Machine Learning]\n"), None);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn a_missing_key_is_reported_at_line_1() {
+        let (_, out) = build_from("webUrl: https://e.example/a\n", None);
+        let shown: Vec<String> = out.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "a.md:1: error[missing-title]: missing `title`",
+                "a.md:1: error[missing-date]: missing `publishedDateTime`",
+            ]
+        );
     }
 }

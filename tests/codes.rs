@@ -14,7 +14,7 @@ fn post(title: &str, date: &str, url: &str, extra: &str) -> String {
 /// A site with a duplicate (its link on line 4), an article without a
 /// date, one with a zone-less date, and a taxonomy file without a name.
 fn mixed_site() -> tempfile::TempDir {
-    let dir = site(&[
+    site(&[
         (
             "news/2024-03-01-launch.md",
             &post(
@@ -47,8 +47,7 @@ fn mixed_site() -> tempfile::TempDir {
             ),
         ),
         ("_data/topics/broken.yaml", "description: no name here\n"),
-    ]);
-    dir
+    ])
 }
 
 #[test]

@@ -88,7 +88,10 @@ fn taxonomy_symlinks_out_of_the_content_folder_are_not_followed() {
     let run = feedsmith(dir.path(), &["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(!all_text(&dir.path().join("feeds")).contains("LEAKED"));
-    assert_stderr_contains(&run, "_data/topics: warning[symlink-outside]: symbolic link");
+    assert_stderr_contains(
+        &run,
+        "_data/topics: warning[symlink-outside]: symbolic link",
+    );
 
     // A link inside the content folder is followed.
     std::fs::remove_file(dir.path().join("content/_data/topics")).unwrap();

@@ -290,14 +290,17 @@ fn prepare(args: &InputArgs, input: &Resolved) -> Result<Prepared, u8> {
     let settings = &input.settings;
     let prepared = pipeline::prepare(&input.content, None, settings, &bar, None)
         .map_err(|e| fatal(format!("error: {e}")))?;
-    print_problems(args, &prepared);
+    print_problems(args, &prepared, None);
     Ok(prepared)
 }
 
-/// Every diagnostic, and with `--verbose` every file passed over or left out.
-fn print_problems(args: &InputArgs, prepared: &Prepared) {
-    for diagnostic in &prepared.diagnostics {
-        say!(std::io::stderr(), "{diagnostic}");
+/// Every diagnostic (with `fresh`, those it marks: `build --quiet` prints
+/// a warning once), and with `--verbose` every file passed over or left out.
+fn print_problems(args: &InputArgs, prepared: &Prepared, fresh: Option<&[bool]>) {
+    for (i, diagnostic) in prepared.diagnostics.iter().enumerate() {
+        if fresh.is_none_or(|fresh| fresh.get(i) != Some(&false)) {
+            say!(std::io::stderr(), "{diagnostic}");
+        }
     }
     if args.verbose {
         // Paths are input too: a newline in a file name must not forge a line.
@@ -371,10 +374,11 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         allow_empty: args.allow_empty,
         precompress: args.precompress,
         progress: &bar,
+        remember_seen: args.input.quiet,
     };
     let run = pipeline::build(settings, &options);
     if let Some(prepared) = &run.prepared {
-        print_problems(&args.input, prepared);
+        print_problems(&args.input, prepared, run.fresh.as_deref());
     }
     for message in &run.messages {
         say!(std::io::stderr(), "{message}");

@@ -1,6 +1,11 @@
 //! Problems found along the pipeline, reported one line each as
-//! `path:line:col: severity: message`.
+//! `path:line:col: severity[code]: message`.
 
+mod code;
+mod ignore;
+
+pub use code::Code;
+pub use ignore::{Ignore, IgnoreRule};
 use std::fmt;
 
 /// How bad a problem is: an error skips the file, a warning does not.
@@ -28,25 +33,37 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub severity: Severity,
+    /// What kind of problem: stable, for `ignore:`, `--quiet` and scripts.
+    pub code: Code,
     pub message: String,
+    /// Other files the message names (the kept copy of a duplicate): a
+    /// change in them makes the warning new for `--quiet`.
+    pub also: Vec<String>,
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(path, Severity::Error, message)
+    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, path, Severity::Error, message)
     }
 
-    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(path, Severity::Warning, message)
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, path, Severity::Warning, message)
     }
 
-    fn new(path: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        path: impl Into<String>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             line: None,
             column: None,
             severity,
+            code,
             message: message.into(),
+            also: Vec::new(),
         }
     }
 
@@ -54,6 +71,12 @@ impl Diagnostic {
     pub fn at(mut self, line: Option<usize>, column: Option<usize>) -> Self {
         self.line = line;
         self.column = column;
+        self
+    }
+
+    /// Name another file the message is about (see [`Diagnostic::also`]).
+    pub fn naming(mut self, path: impl Into<String>) -> Self {
+        self.also.push(path.into());
         self
     }
 
@@ -108,7 +131,13 @@ impl fmt::Display for Diagnostic {
             }
             f.write_str(" ")?;
         }
-        write!(f, "{}: {}", self.severity, escape_controls(&self.message))
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity,
+            self.code,
+            escape_controls(&self.message)
+        )
     }
 }
 
@@ -125,17 +154,18 @@ mod tests {
 
     #[test]
     fn formats_with_and_without_position() {
-        let d = Diagnostic::error("a/b.md", "bad").at(Some(3), Some(7));
-        assert_eq!(d.to_string(), "a/b.md:3:7: error: bad");
-        let d = Diagnostic::warning("a/b.md", "meh");
-        assert_eq!(d.to_string(), "a/b.md: warning: meh");
-        let d = Diagnostic::error("", "no base URL");
-        assert_eq!(d.to_string(), "error: no base URL");
+        let d = Diagnostic::error(Code::BadDate, "a/b.md", "bad").at(Some(3), Some(7));
+        assert_eq!(d.to_string(), "a/b.md:3:7: error[bad-date]: bad");
+        let d = Diagnostic::warning(Code::DuplicateLink, "a/b.md", "meh");
+        assert_eq!(d.to_string(), "a/b.md: warning[duplicate-link]: meh");
+        let d = Diagnostic::error(Code::Unreadable, "", "gone");
+        assert_eq!(d.to_string(), "error[unreadable]: gone");
     }
 
     #[test]
     fn control_characters_cannot_forge_a_line() {
         let d = Diagnostic::error(
+            Code::BadLink,
             "a\nb.md",
             "`webUrl` `x\nevil.md:1: error: forged` \u{1b}[31m\u{202e}\\n",
         )
@@ -144,7 +174,7 @@ mod tests {
         assert_eq!(shown.lines().count(), 1, "{shown}");
         assert_eq!(
             shown,
-            "a\\nb.md:2: error: `webUrl` `x\\nevil.md:1: error: forged` \\u{1b}[31m\\u{202e}\\\\n"
+            "a\\nb.md:2: error[bad-link]: `webUrl` `x\\nevil.md:1: error: forged` \\u{1b}[31m\\u{202e}\\\\n"
         );
         assert_eq!(escape_controls("plain é 🦀"), "plain é 🦀");
     }

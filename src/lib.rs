@@ -17,6 +17,7 @@ mod panic_guard;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod seen;
 pub mod select;
 pub mod serve;
 pub mod site;

@@ -13,6 +13,9 @@ pub struct Article {
     pub title: String,
     /// The entry's link, also its id and guid.
     pub link: String,
+    /// File line of the key the link came from (`originalUrl` or
+    /// `webUrl`): a duplicate-link warning points at it.
+    pub link_line: Option<usize>,
     #[serde(with = "instant")]
     pub published: DateTime<Utc>,
     #[serde(with = "instant::option")]

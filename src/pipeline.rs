@@ -156,6 +156,7 @@ fn select_and_hydrate(
         .iter()
         .chain(&selection.diagnostics)
         .chain(&hydrated.diagnostics)
+        .filter(|d| !settings.ignore.silences(d))
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
@@ -178,6 +179,7 @@ pub fn render(prepared: &Prepared, settings: &Settings) -> Rendered {
         &prepared.selection.topics,
         &settings.render,
     );
+    rendered.warnings.retain(|w| !settings.ignore.silences(w));
     let base_path = settings.base_url().map_or("/", |u| u.path());
     if let Some(bytes) = render::redirect_map(feeds, base_path) {
         rendered.files.push(render::RenderedFile {
@@ -225,6 +227,8 @@ pub struct BuildOptions<'a> {
     /// Also write a `.gz` twin of every file.
     pub precompress: bool,
     pub progress: &'a dyn load::Progress,
+    /// `--quiet`: mark which warnings earlier quiet runs have not printed.
+    pub remember_seen: bool,
 }
 
 /// What a `build` did, for the cli to print and report.
@@ -242,6 +246,8 @@ pub struct Run {
     /// Lines for stderr beyond the diagnostics, in order.
     pub messages: Vec<String>,
     pub status: u8,
+    /// With `remember_seen`, per diagnostic: whether to print it (see [`crate::seen`]).
+    pub fresh: Option<Vec<bool>>,
 }
 
 impl Run {
@@ -255,6 +261,7 @@ impl Run {
             applied: None,
             messages,
             status: EXIT_FATAL,
+            fresh: None,
         }
     }
 }
@@ -315,7 +322,16 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     if !options.dry_run {
         if let Some(record) = replay::check(out, &loaded, unchanged, &key, cache_read, now) {
             crate::trace("replayed");
-            return replayed_run(replay::replay(record, loaded));
+            let mut run = replayed_run(replay::replay(record, loaded));
+            if options.remember_seen {
+                if let Some(prepared) = &run.prepared {
+                    let (fresh, failed) =
+                        crate::seen::remember(out, content, &prepared.diagnostics);
+                    run.fresh = Some(fresh);
+                    run.messages.extend(failed);
+                }
+            }
+            return run;
         }
     }
     let until = replay::valid_until(settings, &loaded);
@@ -395,6 +411,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         plan: None,
         applied: None,
         messages,
+        fresh: None,
     };
     if options.dry_run {
         for (verb, paths) in [
@@ -452,6 +469,11 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
             };
             replay::write(out, outcome, now);
         }
+        if options.remember_seen {
+            let (fresh, failed) = crate::seen::remember(out, content, &prepared.diagnostics);
+            run.fresh = Some(fresh);
+            run.messages.extend(failed);
+        }
     }
     crate::trace("written");
     run.prepared = Some(prepared);
@@ -493,6 +515,7 @@ fn replayed_run(replayed: replay::Replayed) -> Run {
         applied: Some(write::Applied::default()),
         messages: Vec::new(),
         status,
+        fresh: None,
     }
 }
 

@@ -63,6 +63,8 @@ struct Problem<'a> {
     line: Option<usize>,
     column: Option<usize>,
     severity: String,
+    /// The diagnostic's stable code (`duplicate-link`), as config `ignore:` names it.
+    code: &'static str,
     message: &'a str,
 }
 
@@ -132,6 +134,7 @@ pub fn json(
                 line: d.line,
                 column: d.column,
                 severity: d.severity.to_string(),
+                code: d.code.name(),
                 message: &d.message,
             })
             .collect(),

@@ -13,6 +13,7 @@ pub fn article(path: &str, link: &str, published: DateTime<Utc>) -> Article {
         path: path.into(),
         title: path.into(),
         link: link.into(),
+        link_line: None,
         published,
         updated: None,
         kind: "article".into(),

@@ -11,101 +11,101 @@ use common::*;
 const ERRORS: &[(&str, &str)] = &[
     (
         "front-matter/unterminated.md",
-        "1:1: error: front matter is not terminated",
+        "1:1: error[unterminated-front-matter]: front matter is not terminated",
     ),
     (
         "front-matter/not-a-mapping.md",
-        "2:1: error: invalid front matter: invalid type: sequence",
+        "2:1: error[invalid-yaml]: invalid front matter: invalid type: sequence",
     ),
     (
         "front-matter/scalar.md",
-        "2:1: error: invalid front matter: invalid type: string",
+        "2:1: error[invalid-yaml]: invalid front matter: invalid type: string",
     ),
     (
         "front-matter/invalid-yaml.md",
-        "4:1: error: invalid front matter",
+        "4:1: error[invalid-yaml]: invalid front matter",
     ),
     (
         "front-matter/duplicate-keys.md",
-        "7:1: error: invalid front matter: duplicate key `title`",
+        "7:1: error[invalid-yaml]: invalid front matter: duplicate key `title`",
     ),
     (
         "front-matter/tabs.md",
-        "3:1: error: invalid front matter: found a tab character",
+        "3:1: error[invalid-yaml]: invalid front matter: found a tab character",
     ),
     (
         "front-matter/alias-bomb.md",
-        "6:14: error: invalid front matter: e[0][3][2][1][3]: the document expands to more than 10976 values; YAML aliases (`*name`) that repeat large values are refused",
+        "6:14: error[invalid-yaml]: invalid front matter: e[0][3][2][1][3]: the document expands to more than 10976 values; YAML aliases (`*name`) that repeat large values are refused",
     ),
     (
         "front-matter/deep-nesting.md",
-        "6:72: error: invalid front matter: collections nested deeper than 64 levels",
+        "6:72: error[invalid-yaml]: invalid front matter: collections nested deeper than 64 levels",
     ),
     (
         "encoding/invalid-utf8.md",
-        "2: error: invalid UTF-8 (byte 0xE9; perhaps Latin-1 or Windows-1252)",
+        "2: error[not-utf8]: invalid UTF-8 (byte 0xE9; perhaps Latin-1 or Windows-1252)",
     ),
     (
         "encoding/utf16le-bom.md",
-        "1: error: the file is encoded as UTF-16 LE (byte order mark FF FE), not UTF-8",
+        "1: error[not-utf8]: the file is encoded as UTF-16 LE (byte order mark FF FE), not UTF-8",
     ),
     (
         "encoding/utf16be-bom.md",
-        "1: error: the file is encoded as UTF-16 BE (byte order mark FE FF), not UTF-8",
+        "1: error[not-utf8]: the file is encoded as UTF-16 BE (byte order mark FE FF), not UTF-8",
     ),
     (
         "encoding/cr-only.md",
-        "1: error: lines end in CR alone (classic Mac OS line ends)",
+        "1: error[cr-line-ends]: lines end in CR alone (classic Mac OS line ends)",
     ),
     (
         "encoding/raw-control.md",
-        "2:1: error: invalid front matter: control characters are not allowed",
+        "2:1: error[invalid-yaml]: invalid front matter: control characters are not allowed",
     ),
     (
         "encoding/lone-surrogate.md",
-        "2:11: error: invalid front matter: found invalid Unicode character escape code",
+        "2:11: error[invalid-yaml]: invalid front matter: found invalid Unicode character escape code",
     ),
-    ("fields/title-missing.md", "error: missing `title`"),
-    ("fields/title-empty.md", "2:1: error: `title` is empty"),
+    ("fields/title-missing.md", "1: error[missing-title]: missing `title`"),
+    ("fields/title-empty.md", "2:1: error[empty-title]: `title` is empty"),
     (
         "fields/title-list.md",
-        "2:1: error: `title` must be a string, found a list",
+        "2:1: error[wrong-type]: `title` must be a string, found a list",
     ),
     (
         "fields/date-missing.md",
-        "error: missing `publishedDateTime`",
+        "1: error[missing-date]: missing `publishedDateTime`",
     ),
     (
         "fields/date-garbage.md",
-        "3:1: error: `publishedDateTime` `next week` is not a date",
+        "3:1: error[bad-date]: `publishedDateTime` `next week` is not a date",
     ),
     (
         "fields/date-year-zero-offset.md",
-        "3:1: error: `publishedDateTime` `0000-01-01T00:00:00+01:00` is in year -1 (UTC); feeds take years 0 to 9999",
+        "3:1: error[bad-date]: `publishedDateTime` `0000-01-01T00:00:00+01:00` is in year -1 (UTC); feeds take years 0 to 9999",
     ),
     (
         "fields/date-year-minus-one.md",
-        "3:1: error: `publishedDateTime` `-0001-06-01` is in year -1 (UTC)",
+        "3:1: error[bad-date]: `publishedDateTime` `-0001-06-01` is in year -1 (UTC)",
     ),
     (
         "fields/date-year-20000.md",
-        "3:1: error: `publishedDateTime` `+20000-01-01` is in year 20000 (UTC)",
+        "3:1: error[bad-date]: `publishedDateTime` `+20000-01-01` is in year 20000 (UTC)",
     ),
     (
         "fields/url-newline.md",
-        "4:1: error: no usable link: `webUrl`: `https://e.example/a\\nevil.md:1: error: forged` is not a URL",
+        "4:1: error[bad-link]: no usable link: `webUrl`: `https://e.example/a\\nevil.md:1: error: forged` is not a URL",
     ),
     (
         "fields/url-javascript.md",
-        "4:1: error: no usable link: `originalUrl`: `javascript:alert(1)` is not an http(s) URL",
+        "4:1: error[bad-link]: no usable link: `originalUrl`: `javascript:alert(1)` is not an http(s) URL",
     ),
     (
         "fields/url-not-a-url.md",
-        "4:1: error: no usable link: `webUrl`: `not a url` is not a URL",
+        "4:1: error[bad-link]: no usable link: `webUrl`: `not a url` is not a URL",
     ),
     (
         "fields/url-relative.md",
-        "4:1: error: no usable link: `webUrl`: relative URL `/some/page` and no `site_url`",
+        "4:1: error[bad-link]: no usable link: `webUrl`: relative URL `/some/page` and no `site_url`",
     ),
 ];
 
@@ -113,35 +113,35 @@ const ERRORS: &[(&str, &str)] = &[
 const WARNINGS: &[(&str, &str)] = &[
     (
         "front-matter/blank-line-before.md",
-        "warning: blank line before the opening `---`",
+        "warning[blank-before-front-matter]: blank line before the opening `---`",
     ),
     (
         "fields/date-no-zone.md",
-        "3:1: warning: `publishedDateTime` `2024-01-02 03:04:05` has no time zone; taken as UTC",
+        "3:1: warning[no-time-zone]: `publishedDateTime` `2024-01-02 03:04:05` has no time zone; taken as UTC",
     ),
     (
         "fields/quality-not-number.md",
-        "6:1: warning: `quality` should be a number, found a string; ignored",
+        "6:1: warning[wrong-type]: `quality` should be a number, found a string; ignored",
     ),
     (
         "fields/image-negative.md",
-        "6:1: warning: image width -100 is not a positive size; dropped",
+        "6:1: warning[bad-image]: image width -100 is not a positive size; dropped",
     ),
     (
         "fields/image-huge.md",
-        "6:1: warning: image width 100000000000000000000 is not a positive size; dropped",
+        "6:1: warning[bad-image]: image width 100000000000000000000 is not a positive size; dropped",
     ),
     (
         "fields/image-huge.md",
-        "6:1: warning: image height -1 is not a positive size; dropped",
+        "6:1: warning[bad-image]: image height -1 is not a positive size; dropped",
     ),
     (
         "fields/secured-alias.md",
-        "7:1: warning: `excerpt` repeats a value of `secured` (through a YAML alias?); ignored",
+        "7:1: warning[secret-repeated]: `excerpt` repeats a value of `secured` (through a YAML alias?); ignored",
     ),
     (
         "fields/secured-alias.md",
-        "8:1: warning: `provider` repeats a value of `secured` (through a YAML alias?); ignored",
+        "8:1: warning[secret-repeated]: `provider` repeats a value of `secured` (through a YAML alias?); ignored",
     ),
 ];
 
@@ -184,7 +184,7 @@ fn each_bad_file_is_reported_and_the_rest_is_published() {
     let error_lines = run
         .stderr
         .lines()
-        .filter(|l| l.contains(": error: "))
+        .filter(|l| l.contains(": error["))
         .count();
     assert_eq!(
         error_lines,
@@ -310,7 +310,7 @@ fn a_multi_megabyte_excerpt_is_cut() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_stderr_contains(
         &run,
-        "huge.md:5:1: warning: `excerpt` is 4799999 characters long; cut to 2000",
+        "huge.md:5:1: warning[long-excerpt]: `excerpt` is 4799999 characters long; cut to 2000",
     );
     let feed = parse_feed(&dir.path().join("feeds/atom.xml"));
     let summary = &feed.entries[0].summary.as_ref().unwrap().content;
@@ -338,7 +338,7 @@ fn unreadable_files_are_errors() {
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert_stderr_contains(
         &run,
-        "locked.md: error: cannot read file: Permission denied",
+        "locked.md: error[unreadable]: cannot read file: Permission denied",
     );
     assert_eq!(
         titles(&parse_feed(&dir.path().join("feeds/rss.xml"))),

@@ -116,9 +116,9 @@ fn a_story_under_several_links_is_one_entry_with_the_kept_copys_link() {
     assert_eq!(
         warnings,
         [
-            "a-tracked.md: warning: duplicate of b-first.md (same story as https://news.example/2024/story?id=7#comments: https://news.example/2024/story?utm_source=newsletter&id=7&utm_medium=email&mc_cid=abc&mc_eid=def differs only in tracking parameters, fragment or port); left out",
-            "c-social.md: warning: duplicate of b-first.md (same story as https://news.example/2024/story?id=7#comments: https://news.example/2024/story?fbclid=IwAR0x&id=7 differs only in tracking parameters, fragment or port); left out",
-            "d-ad.md: warning: duplicate of b-first.md (same story as https://news.example/2024/story?id=7#comments: https://news.example/2024/story?id=7&gclid=Cj0KCQ&UTM_Campaign=x differs only in tracking parameters, fragment or port); left out",
+            "a-tracked.md:5:1: warning[duplicate-link]: duplicate of b-first.md (same story as https://news.example/2024/story?id=7#comments: https://news.example/2024/story?utm_source=newsletter&id=7&utm_medium=email&mc_cid=abc&mc_eid=def differs only in tracking parameters, fragment or port); left out",
+            "c-social.md:5:1: warning[duplicate-link]: duplicate of b-first.md (same story as https://news.example/2024/story?id=7#comments: https://news.example/2024/story?fbclid=IwAR0x&id=7 differs only in tracking parameters, fragment or port); left out",
+            "d-ad.md:5:1: warning[duplicate-link]: duplicate of b-first.md (same story as https://news.example/2024/story?id=7#comments: https://news.example/2024/story?id=7&gclid=Cj0KCQ&UTM_Campaign=x differs only in tracking parameters, fragment or port); left out",
         ],
         "{}",
         run.stderr
@@ -152,6 +152,6 @@ fn identical_links_keep_the_old_warning() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_stderr_contains(
         &run,
-        "a.md: warning: duplicate of b.md (same link https://news.example/same); left out",
+        "a.md:5:1: warning[duplicate-link]: duplicate of b.md (same link https://news.example/same); left out",
     );
 }

@@ -96,7 +96,7 @@ fn symlinks_out_of_the_content_folder_are_not_followed() {
         assert_eq!(run.status, 0, "{}", run.stderr);
         assert_stderr_contains(
             &run,
-            "link.md: warning: symbolic link to something outside the content folder",
+            "link.md: warning[symlink-outside]: symbolic link to something outside the content folder",
         );
         assert!(
             !titles(&parse_feed(&dir.path().join("feeds/rss.xml"))).contains(&"Outside".to_owned())
@@ -123,5 +123,5 @@ fn oversized_files_are_errors() {
     );
     let run = build(dir.path(), &["-q"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_stderr_contains(&run, "big.md: error: file is");
+    assert_stderr_contains(&run, "big.md: error[unreadable]: file is");
 }

@@ -259,7 +259,7 @@ fn max_bytes_leaves_out_content_then_oldest_entries_the_same_in_every_format() {
     // the newest with its content.
     assert_stderr_contains(
         &run,
-        "videos/rss.xml: warning: the feed is over max_bytes (4000 bytes): the full content of the oldest entry left out; raise `max_bytes` to keep them",
+        "videos/rss.xml: warning[feed-over-max-bytes]: the feed is over max_bytes (4000 bytes): the full content of the oldest entry left out; raise `max_bytes` to keep them",
     );
     assert_eq!(titles_of(dir.path(), "videos/", ALL).len(), 3);
     let atom = parse_feed(&dir.path().join("feeds/videos/atom.xml"));

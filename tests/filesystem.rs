@@ -76,7 +76,7 @@ fn taxonomy_symlinks_out_of_the_content_folder_are_not_followed() {
     assert!(!all_text(&dir.path().join("feeds")).contains("LEAKED"));
     assert_stderr_contains(
         &run,
-        "_data/topics/rust.yaml: warning: taxonomy file: symbolic link to something outside the content folder; not followed",
+        "_data/topics/rust.yaml: warning[bad-taxonomy]: taxonomy file: symbolic link to something outside the content folder; not followed",
     );
 
     // The taxonomy folder itself a link out: not followed either.
@@ -88,7 +88,10 @@ fn taxonomy_symlinks_out_of_the_content_folder_are_not_followed() {
     let run = feedsmith(dir.path(), &["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(!all_text(&dir.path().join("feeds")).contains("LEAKED"));
-    assert_stderr_contains(&run, "_data/topics: warning: symbolic link");
+    assert_stderr_contains(
+        &run,
+        "_data/topics: warning[symlink-outside]: symbolic link",
+    );
 
     // A link inside the content folder is followed.
     std::fs::remove_file(dir.path().join("content/_data/topics")).unwrap();
@@ -116,7 +119,7 @@ fn a_fifo_in_the_taxonomy_is_refused_not_waited_on() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_stderr_contains(
         &run,
-        "_data/topics/fifo.yaml: warning: taxonomy file: not a regular file",
+        "_data/topics/fifo.yaml: warning[bad-taxonomy]: taxonomy file: not a regular file",
     );
     assert!(dir.path().join("feeds/topics/rust/rss.xml").exists());
 }
@@ -142,7 +145,7 @@ fn taxonomy_files_obey_the_size_limit() {
     assert!(!all_text(&dir.path().join("feeds")).contains("HUGE-"));
     assert_stderr_contains(
         &run,
-        "_data/topics/rust.yaml: warning: taxonomy file: file is over the limit of 1000 bytes",
+        "_data/topics/rust.yaml: warning[bad-taxonomy]: taxonomy file: file is over the limit of 1000 bytes",
     );
 }
 
@@ -185,7 +188,7 @@ fn an_unreadable_folder_is_an_error_and_its_articles_are_taken_as_last_seen() {
     let run = feedsmith_unprivileged(dir.path(), &["build", "--precompress", "--report", "json"]);
     chmod(&dir.path().join("content/sub"), 0o755);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_stderr_contains(&run, "sub: error: cannot read folder");
+    assert_stderr_contains(&run, "sub: error[unreadable]: cannot read folder");
     assert_eq!(snapshot(&out), before, "every feed as it was");
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["status"], 1);
@@ -217,7 +220,7 @@ fn an_unreadable_folder_without_a_cache_entry_changes_nothing() {
     let run = feedsmith_unprivileged(dir.path(), &["build", "--precompress"]);
     chmod(&dir.path().join("content/sub"), 0o755);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_stderr_contains(&run, "sub: error: cannot read folder");
+    assert_stderr_contains(&run, "sub: error[unreadable]: cannot read folder");
     assert_stderr_contains(&run, "every existing file in feeds is left as it is");
     let after = snapshot(&out);
     for (file, bytes) in &before {
@@ -237,14 +240,14 @@ fn an_unreadable_article_is_an_error_and_its_feeds_keep_their_version() {
     chmod(&file, 0o000);
     let run = feedsmith_unprivileged(dir.path(), &["build", "--precompress"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_stderr_contains(&run, "sub/1.md: error: cannot read file");
+    assert_stderr_contains(&run, "sub/1.md: error[unreadable]: cannot read file");
     assert_eq!(snapshot(&out), before);
     // Changed since the cache saw it, and unreadable: still as last seen.
     std::fs::write(&file, "changed, but nobody can read it").unwrap();
     chmod(&file, 0o000);
     let run = feedsmith_unprivileged(dir.path(), &["build", "--precompress"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_stderr_contains(&run, "sub/1.md: error: cannot read file");
+    assert_stderr_contains(&run, "sub/1.md: error[unreadable]: cannot read file");
     assert_eq!(snapshot(&out), before);
 }
 
@@ -434,7 +437,7 @@ fn check_and_build_refuse_a_date_no_feed_can_show_alike() {
         assert_eq!(run.status, 1, "{}", run.stderr);
         assert_stderr_contains(
             run,
-            "zero.md:3:1: error: `publishedDateTime` `0000-01-01T00:00:00+01:00` is in year -1 (UTC)",
+            "zero.md:3:1: error[bad-date]: `publishedDateTime` `0000-01-01T00:00:00+01:00` is in year -1 (UTC)",
         );
     }
     assert_eq!(
@@ -476,7 +479,7 @@ fn a_file_made_unreadable_is_an_error_even_when_the_cache_knows_it() {
     chmod(&dir.path().join("content/draft.md"), 0o000);
     let run = feedsmith_unprivileged(dir.path(), &["build", "-q"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert_stderr_contains(&run, "draft.md: error: cannot read file");
+    assert_stderr_contains(&run, "draft.md: error[unreadable]: cannot read file");
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn deep_nesting_is_refused_before_parsing() {
         assert!(
             run.stderr.lines().any(|l| l.starts_with(file)
                 && l.contains(
-                    "error: invalid front matter: collections nested deeper than 64 levels"
+                    "error[invalid-yaml]: invalid front matter: collections nested deeper than 64 levels"
                 )),
             "{file}\n{}",
             run.stderr
@@ -128,7 +128,7 @@ fn topics_beyond_max_topics_are_dropped_with_one_warning() {
         .collect();
     assert_eq!(
         warnings,
-        ["topics.md:5:1: warning: 2000 topics, more than the 100 allowed (config `max_topics`); the last 1900 dropped"]
+        ["topics.md:5:1: warning[too-many-topics]: 2000 topics, more than the 100 allowed (config `max_topics`); the last 1900 dropped"]
     );
     let topic_dirs = std::fs::read_dir(dir.path().join("feeds/topics"))
         .unwrap()
@@ -163,7 +163,7 @@ fn a_huge_title_is_cut_with_a_warning() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_stderr_contains(
         &run,
-        "title.md:2:1: warning: `title` is 999999 characters long; cut to 300",
+        "title.md:2:1: warning[long-title]: `title` is 999999 characters long; cut to 300",
     );
     let feed = parse_feed(&dir.path().join("feeds/rss.xml"));
     let cut = titles(&feed)
@@ -267,13 +267,13 @@ fn secured_values_reach_no_output_even_through_aliases() {
         serde_json::from_str::<serde_json::Value>(&run.stdout).expect("the report is JSON");
         assert_stderr_contains(
             &run,
-            "excerpt.md:6:1: warning: `excerpt` repeats a value of `secured` (through a YAML alias?); ignored",
+            "excerpt.md:6:1: warning[secret-repeated]: `excerpt` repeats a value of `secured` (through a YAML alias?); ignored",
         );
         for file in ["title.md", "date.md", "url.md", "tagged.md", "broken.md"] {
             assert!(
                 run.stderr
                     .lines()
-                    .any(|l| l.starts_with(file) && l.contains(": error: ")),
+                    .any(|l| l.starts_with(file) && l.contains(": error[")),
                 "{file}:\n{}",
                 run.stderr
             );
@@ -334,7 +334,7 @@ fn control_characters_are_escaped_on_stderr_and_exact_in_the_report() {
     assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
     assert_stderr_contains(
         &run,
-        "forge.md:4:1: error: no usable link: `webUrl`: `x\\nforged.md:1: error: \\u{1b}[2Jgotcha` is not a URL",
+        "forge.md:4:1: error[bad-link]: no usable link: `webUrl`: `x\\nforged.md:1: error: \\u{1b}[2Jgotcha` is not a URL",
     );
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let messages: Vec<&str> = report["problems"]
@@ -368,8 +368,11 @@ fn content_over_two_mebibytes_is_left_out_with_a_warning() {
     );
     let run = feedsmith(dir.path(), &["build", "--now", NOW]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert_stderr_contains(&run, "big.html:8: warning: the body is");
-    assert_stderr_contains(&run, "big.html:6:1: warning: `featuredContent` is");
+    assert_stderr_contains(&run, "big.html:8: warning[large-content]: the body is");
+    assert_stderr_contains(
+        &run,
+        "big.html:6:1: warning[large-content]: `featuredContent` is",
+    );
     let atom = std::fs::read_to_string(dir.path().join("feeds/atom.xml")).unwrap();
     assert!(atom.contains("The summary stays"));
     assert!(

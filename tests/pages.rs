@@ -384,7 +384,10 @@ fn a_missing_or_unusable_page_css_is_an_error_and_nothing_is_written() {
     let dir = site(&format!("{CONFIG}page_css: nope.css\n"));
     let run = build(dir.path(), &[]);
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert_stderr_contains(&run, "nope.css: error: config `page_css`: no such file");
+    assert_stderr_contains(
+        &run,
+        "nope.css: error[bad-page-css]: config `page_css`: no such file",
+    );
     assert!(files(&dir.path().join("feeds")).is_empty());
     // A folder, and a file over the limit.
     std::fs::create_dir(dir.path().join("nope.css")).unwrap();

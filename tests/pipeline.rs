@@ -195,7 +195,7 @@ fn reports_duplicates_and_summary() {
     let (_, run) = build_basic();
     assert_stderr_contains(
         &run,
-        "news/a1.md: warning: duplicate of news/a7.md (same link https://e.example/alpha)",
+        "news/a1.md:5:1: warning[duplicate-link]: duplicate of news/a7.md (same link https://e.example/alpha)",
     );
     let summary = run.stderr.lines().last().unwrap();
     assert_eq!(

@@ -78,6 +78,9 @@ pub struct ConfigFile {
     /// `false`: a folder with `_config.yml` is read as today, not as a
     /// Jekyll site (as `--no-site`).
     pub site: Option<bool>,
+    /// Warnings silenced, by code and optionally path glob.
+    #[serde(default)]
+    pub ignore: Vec<crate::diagnostic::IgnoreRule>,
     /// The file's text, for the line of a problem found after parsing.
     #[serde(skip)]
     pub text: String,
@@ -109,6 +112,8 @@ pub struct Settings {
     pub topics: Vec<TaxonomyTopic>,
     /// The Jekyll site, in site mode.
     pub site: Option<Arc<SiteConfig>>,
+    /// Config `ignore:`: warnings no run reports.
+    pub ignore: crate::diagnostic::Ignore,
 }
 
 impl Settings {
@@ -278,6 +283,14 @@ impl Settings {
             crate::load::resolve_link(&sample, link_base.as_ref())
                 .map_err(|reason| config_error(format!("error: config `topic_url`: {reason}")))?;
         }
+        let ignore = crate::diagnostic::Ignore::new(&file.ignore).map_err(|why| {
+            let at = yaml::key_line(&file.text, "ignore", 0);
+            let place = match (&file.path, at) {
+                (Some(path), Some(line)) => format!("{}:{line}: ", path.display()),
+                _ => String::new(),
+            };
+            config_error(format!("{place}error: config `ignore`: {why}"))
+        })?;
         let limit = file.limit.unwrap_or(DEFAULT_LIMIT);
         let drafts = overrides.drafts || file.drafts.unwrap_or(false);
         let content = file.content.unwrap_or_default();
@@ -371,6 +384,7 @@ impl Settings {
             },
             topics,
             site: None,
+            ignore,
         })
     }
 

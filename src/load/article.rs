@@ -4,7 +4,7 @@
 
 use super::site_document::SiteDocument;
 use super::{date, link};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Article, Body, Details, Image, Provider, Related};
 use crate::text;
 use crate::yaml::{self, Node};
@@ -90,6 +90,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
         // Never the value itself: it is a secret's.
         f.report(
             &key,
+            Code::SecretRepeated,
             false,
             format!("`{key}` repeats a value of `secured` (through a YAML alias?); ignored"),
         );
@@ -98,9 +99,9 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
         let title = f.title();
         let published = f.date("publishedDateTime", true);
         let link = f.link();
-        let (title, published, link) = (title?, published??, link?);
+        let (title, published, (link, link_line)) = (title?, published??, link?);
         let updated = f.date("updatedDateTime", false).flatten();
-        return f.finish(title, published, link, updated);
+        return f.finish(title, published, link, link_line, updated);
     };
     let title = match f.get("title") {
         None => Some(crate::site::entries::titleize(&raw_slug(&f, cx.path))),
@@ -112,18 +113,18 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     let own = f.get("originalUrl").is_none() && f.get("webUrl").is_none();
     let (link, id) = match (own, published) {
         (true, Some(Some(at))) => match f.own_link(doc, at, &categories) {
-            Some((link, id)) => (Some(link), Some(id)),
+            Some((link, id)) => (Some((link, None)), Some(id)),
             None => (None, None),
         },
         (true, _) => (None, None),
         (false, _) => (f.link(), None),
     };
-    let (title, published, link) = (title?, published??, link?);
+    let (title, published, (link, link_line)) = (title?, published??, link?);
     let updated = match f.date("updatedDateTime", false).flatten() {
         Some(updated) => Some(updated),
         None => f.site_date("last_modified_at", doc, false).flatten(),
     };
-    let mut article = f.finish(title, published, link, updated)?;
+    let mut article = f.finish(title, published, link, link_line, updated)?;
     if article.topics.is_empty() && !f.fields.iter().any(|(k, _)| k == "topics") {
         article.topics = topics_of(&categories, &tags, cx.max_topics);
     }
@@ -172,6 +173,7 @@ impl Fields<'_, '_> {
         title: String,
         published: chrono::DateTime<chrono::Utc>,
         link: String,
+        link_line: Option<usize>,
         updated: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Option<Article> {
         let f = self;
@@ -201,6 +203,7 @@ impl Fields<'_, '_> {
             path: cx.path.to_owned(),
             title,
             link,
+            link_line,
             published,
             updated,
             kind,
@@ -234,19 +237,31 @@ impl Fields<'_, '_> {
     }
 
     /// A diagnostic positioned at the line where `key` is written.
-    fn report(&mut self, key: &str, error: bool, message: String) {
+    fn report(&mut self, key: &str, code: Code, error: bool, message: String) {
         let d = if error {
-            Diagnostic::error(self.cx.path, message)
+            Diagnostic::error(code, self.cx.path, message)
         } else {
-            Diagnostic::warning(self.cx.path, message)
+            Diagnostic::warning(code, self.cx.path, message)
         };
-        let line = yaml::key_line(self.cx.yaml, key, 0).map(|l| l + self.cx.first_line - 1);
+        let line = self.line_of(key);
         self.out.push(d.at(line, line.map(|_| 1)));
+    }
+
+    /// The file line where the top-level `key` is written.
+    fn line_of(&self, key: &str) -> Option<usize> {
+        yaml::key_line(self.cx.yaml, key, 0).map(|l| l + self.cx.first_line - 1)
+    }
+
+    /// A required key that is not there: line 1, the file's start.
+    fn missing(&mut self, key: &str, code: Code) {
+        let d = Diagnostic::error(code, self.cx.path, format!("missing `{key}`"));
+        self.out.push(d.at(Some(1), None));
     }
 
     fn wrong_type(&mut self, key: &str, expected: &str, node_kind: &str) {
         self.report(
             key,
+            Code::WrongType,
             false,
             format!("`{key}` should be {expected}, found {node_kind}; ignored"),
         );
@@ -255,14 +270,13 @@ impl Fields<'_, '_> {
     fn title(&mut self) -> Option<String> {
         match self.get("title") {
             None => {
-                self.out
-                    .push(Diagnostic::error(self.cx.path, "missing `title`"));
+                self.missing("title", Code::MissingTitle);
                 None
             }
             Some(Node::Str(raw)) => {
                 let title = text::clean_line(raw);
                 if title.is_empty() {
-                    self.report("title", true, "`title` is empty".into());
+                    self.report("title", Code::EmptyTitle, true, "`title` is empty".into());
                     return None;
                 }
                 match text::truncate_words(&title, MAX_TITLE_CHARS) {
@@ -270,6 +284,7 @@ impl Fields<'_, '_> {
                         let len = title.chars().count();
                         self.report(
                             "title",
+                            Code::LongTitle,
                             false,
                             format!("`title` is {len} characters long; cut to {MAX_TITLE_CHARS}"),
                         );
@@ -282,6 +297,7 @@ impl Fields<'_, '_> {
                 let kind = other.kind();
                 self.report(
                     "title",
+                    Code::WrongType,
                     true,
                     format!("`title` must be a string, found {kind}"),
                 );
@@ -294,8 +310,7 @@ impl Fields<'_, '_> {
     fn date(&mut self, key: &str, required: bool) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
         let raw = match self.get(key) {
             None if required => {
-                self.out
-                    .push(Diagnostic::error(self.cx.path, format!("missing `{key}`")));
+                self.missing(key, Code::MissingDate);
                 return None;
             }
             None => return Some(None),
@@ -304,6 +319,7 @@ impl Fields<'_, '_> {
                 let kind = other.kind();
                 self.report(
                     key,
+                    Code::WrongType,
                     required,
                     format!("`{key}` must be a date, found {kind}"),
                 );
@@ -312,9 +328,18 @@ impl Fields<'_, '_> {
         };
         match date::parse(&raw) {
             Ok(parsed) => {
+                if let Some(written) = two_digit_date(&raw) {
+                    self.report(
+                        key,
+                        Code::OneDigitDate,
+                        false,
+                        format!("`{key}` `{}` has a one-digit month or day; write `{written}`: other tools read it differently or not at all", text::clean_line(&raw)),
+                    );
+                }
                 if parsed.assumed_utc {
                     self.report(
                         key,
+                        Code::NoTimeZone,
                         false,
                         format!("`{key}` `{raw}` has no time zone; taken as UTC"),
                     );
@@ -328,7 +353,7 @@ impl Fields<'_, '_> {
                     date::DateProblem::NotADate => format!("`{key}` `{raw}` is not a date (use RFC 3339, e.g. 2022-01-03T22:24:00Z){what}"),
                     date::DateProblem::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year} (UTC); feeds take years 0 to 9999{what}"),
                 };
-                self.report(key, required, message);
+                self.report(key, Code::BadDate, required, message);
                 if required {
                     None
                 } else {
@@ -374,6 +399,7 @@ impl Fields<'_, '_> {
                 let kind = other.kind();
                 self.report(
                     key,
+                    Code::WrongType,
                     required,
                     format!("`{key}` must be a date, found {kind}"),
                 );
@@ -396,7 +422,7 @@ impl Fields<'_, '_> {
                     DateError::NotADate => format!("`{key}` `{raw}` is not a date (Jekyll's forms: 2021-03-01 13:29:00 +0100, 2021-03-01, RFC 3339){what}"),
                     DateError::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year}; feeds take years 0 to 9999{what}"),
                 };
-                self.report(key, required, message);
+                self.report(key, Code::BadDate, required, message);
                 if required {
                     None
                 } else {
@@ -419,6 +445,7 @@ impl Fields<'_, '_> {
         let config = &doc.site.config;
         let (Some(label), true) = (doc.place.collection.as_deref(), doc.place.output) else {
             self.out.push(Diagnostic::error(
+                Code::MissingLink,
                 self.cx.path,
                 "no link: neither `originalUrl` nor `webUrl` is set, and Jekyll writes no page for this folder",
             ));
@@ -426,6 +453,7 @@ impl Fields<'_, '_> {
         };
         let Some(site_url) = config.url.as_deref() else {
             self.out.push(Diagnostic::error(
+                Code::MissingLink,
                 self.cx.path,
                 "no link: neither `originalUrl` nor `webUrl` is set, and _config.yml has no `url` to make the page's URL from",
             ));
@@ -458,7 +486,7 @@ impl Fields<'_, '_> {
         let path = match permalink::url(&input) {
             Ok(path) => path,
             Err(e) => {
-                self.report("permalink", true, format!("no link: {e}"));
+                self.report("permalink", Code::BadLink, true, format!("no link: {e}"));
                 return None;
             }
         };
@@ -469,6 +497,7 @@ impl Fields<'_, '_> {
             Ok(_) => Some((link, id)),
             Err(reason) => {
                 self.out.push(Diagnostic::error(
+                    Code::BadLink,
                     self.cx.path,
                     format!(
                         "no usable link: the page's URL {}: {reason}",
@@ -480,8 +509,9 @@ impl Fields<'_, '_> {
         }
     }
 
-    /// `originalUrl` when it gives a valid link, else `webUrl`.
-    fn link(&mut self) -> Option<String> {
+    /// `originalUrl` when it gives a valid link, else `webUrl`; with the
+    /// file line of the key it came from.
+    fn link(&mut self) -> Option<(String, Option<usize>)> {
         let mut reasons = Vec::new();
         for key in ["originalUrl", "webUrl"] {
             match self.get(key) {
@@ -489,9 +519,14 @@ impl Fields<'_, '_> {
                 Some(Node::Str(raw)) => match link::resolve(raw, self.cx.site_url) {
                     Ok(url) => {
                         for (key, reason) in reasons {
-                            self.report(key, false, format!("`{key}` dropped: {reason}"));
+                            self.report(
+                                key,
+                                Code::BadLink,
+                                false,
+                                format!("`{key}` dropped: {reason}"),
+                            );
                         }
-                        return Some(url);
+                        return Some((url, self.line_of(key)));
                     }
                     Err(reason) => reasons.push((key, reason)),
                 },
@@ -501,13 +536,22 @@ impl Fields<'_, '_> {
             }
         }
         if reasons.is_empty() {
-            self.out.push(Diagnostic::error(
-                self.cx.path,
-                "no link: neither `originalUrl` nor `webUrl` is set",
-            ));
+            self.out.push(
+                Diagnostic::error(
+                    Code::MissingLink,
+                    self.cx.path,
+                    "no link: neither `originalUrl` nor `webUrl` is set",
+                )
+                .at(Some(1), None),
+            );
         }
         for (key, reason) in reasons {
-            self.report(key, true, format!("no usable link: `{key}`: {reason}"));
+            self.report(
+                key,
+                Code::BadLink,
+                true,
+                format!("no usable link: `{key}`: {reason}"),
+            );
         }
         None
     }
@@ -553,6 +597,7 @@ impl Fields<'_, '_> {
                 let len = summary.chars().count();
                 self.report(
                     "excerpt",
+                    Code::LongExcerpt,
                     false,
                     format!(
                         "`excerpt` is {len} characters long; cut to {}",
@@ -579,6 +624,7 @@ impl Fields<'_, '_> {
         if name.is_empty() {
             self.report(
                 "provider",
+                Code::ProviderWithoutName,
                 false,
                 "`provider` has no `name`; ignored".into(),
             );
@@ -592,6 +638,17 @@ impl Fields<'_, '_> {
     }
 
     fn topics(&mut self) -> Vec<String> {
+        if let Some(Node::Str(name)) = self.get("topics") {
+            if name.contains(',') {
+                let name = text::clean_line(name);
+                self.report(
+                    "topics",
+                    Code::CommaList,
+                    false,
+                    format!("`topics` is the string `{name}`: one topic, commas and all; write a list (`[a, b]`) if several were meant"),
+                );
+            }
+        }
         let single;
         let items: &[Node] = match self.get("topics") {
             None => return Vec::new(),
@@ -631,6 +688,7 @@ impl Fields<'_, '_> {
         if skipped > 0 {
             self.report(
                 "topics",
+                Code::WrongType,
                 false,
                 format!("{skipped} topic(s) in `topics` are not strings; ignored"),
             );
@@ -638,7 +696,7 @@ impl Fields<'_, '_> {
         if over > 0 {
             self.report(
                 "topics",
-                false,
+                Code::TooManyTopics, false,
                 format!(
                     "{} topics, more than the {max} allowed (config `max_topics`); the last {over} dropped",
                     max + over
@@ -686,11 +744,17 @@ impl Fields<'_, '_> {
         const SHOWN: usize = 3;
         let total = reasons.len();
         for reason in reasons.into_iter().take(SHOWN) {
-            self.report("images", false, format!("image dropped: {reason}"));
+            self.report(
+                "images",
+                Code::BadImage,
+                false,
+                format!("image dropped: {reason}"),
+            );
         }
         if total > SHOWN {
             self.report(
                 "images",
+                Code::BadImage,
                 false,
                 format!("{} more images dropped", total - SHOWN),
             );
@@ -710,6 +774,7 @@ impl Fields<'_, '_> {
                 };
                 self.report(
                     "images",
+                    Code::BadImage,
                     false,
                     format!("image {key} {shown} is not a positive size; dropped"),
                 );
@@ -752,7 +817,7 @@ impl Fields<'_, '_> {
                 let len = html.len();
                 self.report(
                     "featuredContent",
-                    false,
+                    Code::LargeContent, false,
                     format!("`featuredContent` is {len} bytes, over the {MAX_CONTENT_BYTES} a feed entry carries; left out"),
                 );
                 None
@@ -767,6 +832,22 @@ impl Fields<'_, '_> {
             }
         }
     }
+}
+
+/// The date part of `raw` written with two-digit month and day
+/// (`2022-01-03`) when `raw` starts `2022-1-3`: chrono takes one digit,
+/// RFC 3339 and most readers do not.
+fn two_digit_date(raw: &str) -> Option<String> {
+    let raw = raw.trim_start();
+    let end = raw.find(['T', 't', ' ']).unwrap_or(raw.len());
+    let mut parts = raw[..end].splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    let short = month.len() == 1 || day.len() == 1;
+    (short && digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2))
+        .then(|| format!("{year}-{month:0>2}-{day:0>2}"))
 }
 
 /// `https://<domain>` when `domain` is a bare host name.
@@ -888,5 +969,47 @@ mod tests {
         let (a, out) = build_from(&text, None);
         assert!(a.unwrap().summary().unwrap().chars().count() <= text::MAX_SUMMARY_CHARS + 1);
         assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn likely_mistakes_are_warnings_at_their_key() {
+        let text = "title: T\npublishedDateTime: 2022-1-3\nwebUrl: https://e.example/a\ntopics: AI, Machine Learning\n";
+        let (a, out) = build_from(text, None);
+        let a = a.unwrap();
+        assert_eq!(a.topics, ["AI, Machine Learning"], "taken as written");
+        let shown: Vec<String> = out.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "a.md:3:1: warning[one-digit-date]: `publishedDateTime` `2022-1-3` has a one-digit month or day; write `2022-01-03`: other tools read it differently or not at all",
+                "a.md:5:1: warning[comma-list]: `topics` is the string `AI, Machine Learning`: one topic, commas and all; write a list (`[a, b]`) if several were meant",
+            ]
+        );
+    }
+
+    #[test]
+    fn two_digit_dates_and_lists_are_fine() {
+        for date in ["2022-01-03", "2022-12-31T23:59:59Z", "next week", "2022-1"] {
+            assert_eq!(two_digit_date(date), None, "{date}");
+        }
+        assert_eq!(
+            two_digit_date("2022-10-3 10:00").as_deref(),
+            Some("2022-10-03")
+        );
+        let (_, out) = build_from(&format!("{MINIMAL}topics: [AI, Machine Learning]\n"), None);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn a_missing_key_is_reported_at_line_1() {
+        let (_, out) = build_from("webUrl: https://e.example/a\n", None);
+        let shown: Vec<String> = out.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "a.md:1: error[missing-title]: missing `title`",
+                "a.md:1: error[missing-date]: missing `publishedDateTime`",
+            ]
+        );
     }
 }

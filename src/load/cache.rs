@@ -10,8 +10,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Article;
 use serde::{Deserialize, Serialize};
 
-/// Changed whenever the layout changes (2: stamps gained the change time).
-const MAGIC: &str = "feedsmith-cache-3";
+/// Changed whenever the layout changes (2: stamps gained the change time;
+/// 4: diagnostics gained their code).
+const MAGIC: &str = "feedsmith-cache-4";
 
 /// Size, modification time and status-change time (ns since the epoch)
 /// of a file when listed. The change time moves on `chmod` too, so a file
@@ -234,7 +235,11 @@ mod tests {
                 ctime_ns: 8,
             },
             kind,
-            diagnostics: vec![Diagnostic::warning(path, "w")],
+            diagnostics: vec![Diagnostic::warning(
+                crate::diagnostic::Code::DuplicateLink,
+                path,
+                "w",
+            )],
         }
     }
 

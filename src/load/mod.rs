@@ -12,7 +12,7 @@ mod site_document;
 pub mod taxonomy;
 mod walk;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Article, Body, TaxonomyTopic};
 use crate::yaml;
 use globset::GlobSet;
@@ -176,6 +176,7 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
     let Ok(root) = read::canonical_root(options.content_dir) else {
         return Hydrated {
             diagnostics: vec![Diagnostic::error(
+                Code::Unreadable,
                 "",
                 "the content folder cannot be read again; feeds keep their previous version",
             )],
@@ -188,6 +189,7 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
             let light = &articles[i];
             let changed = || {
                 Diagnostic::warning(
+                    Code::ChangedDuringRun,
                     &light.path,
                     "changed during the run; its entry shows only its title",
                 )
@@ -212,6 +214,7 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
                     }
                 }
                 Err(e) if read::is_unreadable(&root, &path) => Err(Diagnostic::error(
+                    Code::Unreadable,
                     &light.path,
                     format!(
                         "{}; the feeds it is in keep their previous version",
@@ -570,13 +573,14 @@ fn load_file(
         Ok(bytes) => bytes,
         Err(ReadError::Vanished) => {
             out.push(Diagnostic::warning(
+                Code::ChangedDuringRun,
                 relative,
                 "file vanished during the run; skipped",
             ));
             return Outcome::NotArticle("vanished during the run".into());
         }
         Err(ReadError::Other(message)) => {
-            out.push(Diagnostic::error(relative, message));
+            out.push(Diagnostic::error(Code::Unreadable, relative, message));
             return Outcome::Failed;
         }
     };
@@ -655,6 +659,7 @@ fn guard_panics(
         }
         Err(caught) => {
             out.push(Diagnostic::error(
+                Code::InternalError,
                 relative,
                 format!(
                     "internal error while reading this file{}; skipped. Please report it",
@@ -721,6 +726,7 @@ fn parse_file_unguarded(
         }
         out.push(
             Diagnostic::error(
+                Code::NotUtf8,
                 relative,
                 format!("the file is encoded as {encoding}, not UTF-8; save it as UTF-8"),
             )
@@ -742,7 +748,7 @@ fn parse_file_unguarded(
             }
             let byte = bytes[e.valid_up_to()];
             out.push(
-                Diagnostic::error(
+                Diagnostic::error(Code::NotUtf8,
                     relative,
                     format!("invalid UTF-8 (byte 0x{byte:02X}; perhaps Latin-1 or Windows-1252): the file must be UTF-8 encoded"),
                 )
@@ -757,7 +763,7 @@ fn parse_file_unguarded(
             return Outcome::NotArticle("no front matter (first line is not `---`)".into())
         }
         front_matter::Split::BlankLinesBeforeOpening => {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::warning(Code::BlankBeforeFrontMatter,
                 relative,
                 "blank line before the opening `---`: front matter must start on the first line; not read as an article",
             ));
@@ -765,7 +771,7 @@ fn parse_file_unguarded(
         }
         front_matter::Split::CrLineEnds => {
             out.push(
-                Diagnostic::error(
+                Diagnostic::error(Code::CrLineEnds,
                     relative,
                     "lines end in CR alone (classic Mac OS line ends); save the file with LF or CRLF line ends",
                 )
@@ -776,6 +782,7 @@ fn parse_file_unguarded(
         front_matter::Split::Unterminated => {
             out.push(
                 Diagnostic::error(
+                    Code::UnterminatedFrontMatter,
                     relative,
                     "front matter is not terminated: no closing `---` line",
                 )
@@ -804,7 +811,7 @@ fn parse_file_unguarded(
             } else {
                 format!("invalid front matter: {}", e.message)
             };
-            out.push(Diagnostic::error(relative, message).at(line, e.column));
+            out.push(Diagnostic::error(Code::InvalidYaml, relative, message).at(line, e.column));
             return Outcome::Failed;
         }
     };
@@ -817,7 +824,7 @@ fn parse_file_unguarded(
                 // The body starts after the closing `---`.
                 let line = front_matter.first_line + front_matter.yaml.lines().count() + 1;
                 out.push(
-                    Diagnostic::warning(
+                    Diagnostic::warning(Code::LargeContent,
                         relative,
                         format!(
                             "the body is {} bytes, over the {} a feed entry carries; entries show the summary only",
@@ -916,15 +923,23 @@ mod tests {
         assert!(matches!(outcome, Outcome::NotArticle(_)));
         assert_eq!(
             out[0].to_string(),
-            "x.md: warning: file vanished during the run; skipped"
+            "x.md: warning[changed-during-run]: file vanished during the run; skipped"
         );
     }
 
     #[test]
     fn a_panic_while_reading_one_file_is_an_error_of_that_file() {
-        let mut out = vec![Diagnostic::warning("before.md", "kept")];
+        let mut out = vec![Diagnostic::warning(
+            Code::ChangedDuringRun,
+            "before.md",
+            "kept",
+        )];
         let outcome = guard_panics("p.md", &mut out, |out| {
-            out.push(Diagnostic::warning("p.md", "partial"));
+            out.push(Diagnostic::warning(
+                Code::ChangedDuringRun,
+                "p.md",
+                "partial",
+            ));
             panic!("TOPSECRET in the message");
         });
         assert!(matches!(outcome, Outcome::Failed));
@@ -932,7 +947,7 @@ mod tests {
         let shown = out[1].to_string();
         assert!(
             shown.starts_with(
-                "p.md: error: internal error while reading this file (at src/load/mod.rs:"
+                "p.md: error[internal-error]: internal error while reading this file (at src/load/mod.rs:"
             ),
             "{shown}"
         );

@@ -2,7 +2,7 @@
 //! Read as leniently as Jekyll would: a broken file is a warning.
 
 use super::read;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::TaxonomyTopic;
 use crate::text;
 use crate::yaml::{self, Node};
@@ -32,6 +32,7 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
         Ok(real) if real.starts_with(root) => {}
         Ok(_) => {
             out.push(Diagnostic::warning(
+                Code::SymlinkOutside,
                 TOPICS_DIR,
                 "symbolic link to something outside the content folder; not followed",
             ));
@@ -45,6 +46,7 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return taxonomy,
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
             out.push(Diagnostic::warning(
+                Code::BadTaxonomy,
                 TOPICS_DIR,
                 "taxonomy folder is not a folder; ignored",
             ));
@@ -66,6 +68,7 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
             Err(read::ReadError::Vanished) => continue,
             Err(e) if read::is_unreadable(root, &path) => {
                 out.push(Diagnostic::error(
+                    Code::Unreadable,
                     shown.as_str(),
                     format!("cannot read taxonomy file: {}", e.message()),
                 ));
@@ -74,6 +77,7 @@ pub fn load(root: &Path, limit: u64, out: &mut Vec<Diagnostic>) -> Taxonomy {
             }
             Err(e) => {
                 out.push(Diagnostic::warning(
+                    Code::BadTaxonomy,
                     shown,
                     format!("taxonomy file: {}; ignored", e.message()),
                 ));
@@ -93,6 +97,7 @@ fn unreadable_folder(
     out: &mut Vec<Diagnostic>,
 ) -> Taxonomy {
     out.push(Diagnostic::error(
+        Code::Unreadable,
         TOPICS_DIR,
         format!("cannot read taxonomy folder: {e}"),
     ));
@@ -111,10 +116,10 @@ pub fn parse(
     out: &mut Vec<Diagnostic>,
 ) -> Option<TaxonomyTopic> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        out.push(Diagnostic::warning(
-            shown,
-            "taxonomy file is not UTF-8; ignored",
-        ));
+        out.push(
+            Diagnostic::warning(Code::NotUtf8, shown, "taxonomy file is not UTF-8; ignored")
+                .at(Some(1), None),
+        );
         return None;
     };
     match yaml::parse_documents(text) {
@@ -122,26 +127,32 @@ pub fn parse(
             if more {
                 // Jekyll reads the first document only: say so, once.
                 out.push(Diagnostic::warning(
+                    Code::ExtraYamlDocument,
                     shown,
                     "taxonomy file holds several YAML documents; only the first is read, as Jekyll reads it",
                 ));
             }
             let topic = from_node(&node, stem);
             if topic.is_none() {
-                out.push(Diagnostic::warning(
-                    shown,
-                    "taxonomy file has no `name` or `_id`; ignored",
-                ));
+                out.push(
+                    Diagnostic::warning(
+                        Code::BadTaxonomy,
+                        shown,
+                        "taxonomy file has no `name` or `_id`; ignored",
+                    )
+                    .at(Some(1), None),
+                );
             }
             topic
         }
         Err(e) => {
             out.push(
                 Diagnostic::warning(
+                    Code::InvalidYaml,
                     shown,
                     format!("invalid YAML in taxonomy file: {e}; ignored"),
                 )
-                .at(e.line, e.column),
+                .at(e.line.or(Some(1)), e.column),
             );
             None
         }

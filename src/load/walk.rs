@@ -1,7 +1,7 @@
 //! Finding candidate article files below the content folder.
 
 use super::cache::Stamp;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::fs;
@@ -64,6 +64,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         Ok(entries) => entries,
         Err(e) => {
             walk.diagnostics.push(Diagnostic::error(
+                Code::Unreadable,
                 display(&prefix),
                 format!("cannot read folder: {e}; its articles are taken as last seen"),
             ));
@@ -82,6 +83,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         let Some(name) = name.to_str() else {
             let shown = format!("{prefix}{}", name.to_string_lossy());
             walk.diagnostics.push(Diagnostic::warning(
+                Code::NonUtf8Name,
                 shown,
                 "file name is not UTF-8; skipped",
             ));
@@ -138,7 +140,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             match fs::canonicalize(entry.path()) {
                 Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
                 Ok(_) => {
-                    walk.diagnostics.push(Diagnostic::warning(
+                    walk.diagnostics.push(Diagnostic::warning(Code::SymlinkOutside,
                         relative,
                         "symbolic link to something outside the content folder or not a file; not followed",
                     ));
@@ -146,6 +148,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
                 }
                 Err(e) => {
                     walk.diagnostics.push(Diagnostic::warning(
+                        Code::BrokenSymlink,
                         relative,
                         format!("broken symbolic link: {e}; skipped"),
                     ));
@@ -168,6 +171,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
     }
     if failed {
         walk.diagnostics.push(Diagnostic::error(
+            Code::Unreadable,
             display(&prefix),
             "cannot read every entry of this folder; its articles are taken as last seen",
         ));

@@ -4,7 +4,7 @@
 //! here knows which kinds of feed exist.
 
 use super::{Entry, FeedMeta, FeedSummary, Format, RenderError, SiteMeta};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Article, Author, ContentMode};
 use crate::select::{Feed, FeedKind, TopicTable};
 use url::Url;
@@ -197,6 +197,7 @@ pub fn site(
 fn read_page_css(path: &std::path::Path) -> Result<Vec<u8>, Diagnostic> {
     let problem = |why: String| {
         Diagnostic::error(
+            Code::BadPageCss,
             path.display().to_string(),
             format!("config `page_css`: {why}"),
         )
@@ -383,7 +384,7 @@ fn render_feed(
         } else {
             ""
         };
-        out.warnings.push(Diagnostic::warning(
+        out.warnings.push(Diagnostic::warning(Code::FeedOverMaxBytes,
             feed.dir.clone() + feed.formats.first().map_or("", |f| f.file_name()),
             format!(
                 "the feed is over max_bytes ({limit} bytes): {} left out{still}; raise `max_bytes` to keep them",
@@ -432,11 +433,16 @@ fn guarded(
     match crate::panic_guard::catch(render) {
         Ok(Ok(bytes)) => Some(bytes),
         Ok(Err(e)) => {
-            errors.push(Diagnostic::error(path, format!("cannot render: {e}")));
+            errors.push(Diagnostic::error(
+                Code::RenderFailed,
+                path,
+                format!("cannot render: {e}"),
+            ));
             None
         }
         Err(caught) => {
             errors.push(Diagnostic::error(
+                Code::InternalError,
                 path,
                 format!(
                     "rendering failed (a bug in feedsmith){}; please report it",
@@ -462,7 +468,7 @@ mod tests {
         let shown = errors[0].to_string();
         assert!(
             shown.starts_with(
-                "topics/x/rss.xml: error: rendering failed (a bug in feedsmith) (at src/render/site.rs:"
+                "topics/x/rss.xml: error[internal-error]: rendering failed (a bug in feedsmith) (at src/render/site.rs:"
             ),
             "{shown}"
         );
@@ -474,7 +480,7 @@ mod tests {
         assert_eq!(bytes, None);
         assert!(errors[1]
             .to_string()
-            .starts_with("atom.xml: error: cannot render"));
+            .starts_with("atom.xml: error[render-failed]: cannot render"));
         assert_eq!(
             guarded("ok.xml", &mut errors, || Ok(b"x".to_vec())),
             Some(b"x".to_vec())

@@ -16,7 +16,7 @@ pub use feed::{Feed, FeedKind, JekyllEntries, PAGE_FILE, TOPICS_DIR};
 pub use slug::{slugify, MAX_SLUG_BYTES};
 pub use topics::{SlugResolver, Topic, TopicTable};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Article, TaxonomyTopic};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
@@ -248,10 +248,15 @@ fn dedupe(
                     article.link
                 )
             };
-            diagnostics.push(Diagnostic::warning(
-                &article.path,
-                format!("duplicate of {kept_path} ({same}); left out"),
-            ));
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::DuplicateLink,
+                    &article.path,
+                    format!("duplicate of {kept_path} ({same}); left out"),
+                )
+                .at(article.link_line.or(Some(1)), Some(1))
+                .naming(kept_path),
+            );
             left_out.push((article.path.clone(), format!("duplicate of {kept_path}")));
         }
     }

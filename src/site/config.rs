@@ -199,8 +199,10 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn warn(&mut self, key: &str, message: String) {
         let line = yaml::key_line(self.text, key, 0);
-        self.warnings
-            .push(Diagnostic::warning(self.shown, message).at(line, line.map(|_| 1)));
+        self.warnings.push(
+            Diagnostic::warning(crate::diagnostic::Code::BadSiteConfig, self.shown, message)
+                .at(line, line.map(|_| 1)),
+        );
     }
 
     fn get(&self, key: &str) -> Option<&Node> {

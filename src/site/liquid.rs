@@ -184,7 +184,12 @@ fn block_end<'b>(body: &'b str, at: usize, end_name: &str) -> Option<(&'b str, u
 
 fn warning(cx: &LiquidContext, body: &str, at: usize, message: &str) -> Diagnostic {
     let line = cx.body_line + body[..at].bytes().filter(|&b| b == b'\n').count();
-    Diagnostic::warning(cx.path, message.to_owned()).at(Some(line), None)
+    Diagnostic::warning(
+        crate::diagnostic::Code::UnsupportedLiquid,
+        cx.path,
+        message.to_owned(),
+    )
+    .at(Some(line), None)
 }
 
 /// `{% link %}` and `{% post_url %}`: the document's URL with `baseurl`.

@@ -31,6 +31,13 @@ macro_rules! exit_table {
     };
 }
 
+/// Every kind of file a build writes, for the top-level `--help`.
+macro_rules! formats_written {
+    () => {
+        "Writes, in the out folder (feeds/ by default):\n  rss.xml    RSS 2.0\n  atom.xml   Atom 1.0\n  feed.json  JSON Feed 1.1\n  index.opml OPML 2.0 list of every feed\n  index.html HTML pages (one per feed folder) and page.css with `page_css`\n  .gz twins  of every file, with --precompress\n  .feedsmith-redirects.conf  nginx map for renamed feeds (`aliases:`)"
+    };
+}
+
 pub use crate::pipeline::{EXIT_ARTICLE_ERRORS, EXIT_FATAL, EXIT_OK, EXIT_PARTIAL};
 
 /// Why `build` (and so `check`) refuses a config without a base URL.
@@ -41,7 +48,7 @@ const NO_BASE_URL: &str = "error: no base URL: feeds need absolute self links. S
     name = "feedsmith",
     version,
     about = "Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds (overall, per topic and any the config describes), an OPML list and pages to read them, from a folder of front-matter articles",
-    after_help = exit_table!()
+    after_help = concat!(formats_written!(), "\n\n", exit_table!())
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -75,6 +82,22 @@ pub enum Command {
         after_help = concat!("Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds\n\n", exit_table!())
     )]
     Serve(ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Install (bash):\n  feedsmith completions bash > /etc/bash_completion.d/feedsmith\nInstall (zsh):\n  feedsmith completions zsh > /usr/local/share/zsh/site-functions/_feedsmith\nInstall (fish):\n  feedsmith completions fish > ~/.config/fish/completions/feedsmith.fish"
+    )]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), made from these very options.
+    #[command(
+        after_help = "Install:\n  feedsmith man > /usr/local/share/man/man1/feedsmith.1\n  feedsmith man build > /usr/local/share/man/man1/feedsmith-build.1\nRead without installing:\n  feedsmith man | man -l -"
+    )]
+    Man {
+        /// A command's own page (`feedsmith man build`) instead of feedsmith(1).
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +196,8 @@ pub fn main() -> ExitCode {
         Command::Topics(args) => topics(args),
         Command::Feeds(args) => feeds(args),
         Command::Serve(args) => serve(args),
+        Command::Completions { shell } => crate::manual::completions(*shell),
+        Command::Man { command } => crate::manual::man(command.as_deref()),
     };
     ExitCode::from(status)
 }
@@ -183,11 +208,7 @@ fn fatal(message: impl std::fmt::Display) -> u8 {
 }
 
 fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
-    let (path, explicit) = match &args.config {
-        Some(path) => (path.clone(), true),
-        None => (PathBuf::from("feedsmith.yaml"), false),
-    };
-    let file = config::read(&path, explicit)?;
+    let file = config::find(args.config.as_deref(), &args.content)?.file;
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
@@ -195,6 +216,32 @@ fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
         now: args.now,
     };
     Settings::new(file, overrides, Utc::now())
+}
+
+/// An `--out` that is a file (or below one): refused before any article is
+/// read, not after a screen of article messages.
+fn out_not_a_folder(out: &std::path::Path) -> Option<String> {
+    // The nearest part of the path that exists must be a folder.
+    let existing = out
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok())?;
+    if existing.is_dir() {
+        return None;
+    }
+    Some(format!(
+        "error: the out folder {} cannot be made: {} is a file, not a folder; nothing was written. Choose another --out",
+        out.display(),
+        existing.display()
+    ))
+}
+
+/// [`NO_BASE_URL`], and where a config was looked for when none was found.
+fn no_base_url(args: &InputArgs) -> String {
+    let found = config::find(args.config.as_deref(), &args.content);
+    match found.ok().as_ref().and_then(config::not_found_note) {
+        Some(note) => format!("{NO_BASE_URL}; {note}"),
+        None => NO_BASE_URL.to_owned(),
+    }
 }
 
 /// Load and select (no cache, no out folder), printing every problem;
@@ -272,7 +319,10 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         Err(e) => return fatal(e),
     };
     if settings.base_url().is_none() {
-        return fatal(NO_BASE_URL);
+        return fatal(no_base_url(&args.input));
+    }
+    if let Some(problem) = out_not_a_folder(&args.out) {
+        return fatal(problem);
     }
     let bar = ProgressBar {
         enabled: !args.input.quiet,
@@ -360,7 +410,7 @@ fn check(args: &InputArgs) -> u8 {
         EXIT_FATAL
     };
     if settings.base_url().is_none() {
-        say!(std::io::stderr(), "{NO_BASE_URL}");
+        say!(std::io::stderr(), "{}", no_base_url(args));
         status = EXIT_FATAL;
     }
     if !args.quiet {
@@ -531,11 +581,12 @@ fn serve(args: &ServeArgs) -> u8 {
             return status;
         }
         let build_args = args.build.clone();
-        let config = build_args
-            .input
-            .config
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("feedsmith.yaml"));
+        let input = &build_args.input;
+        let config = config::find(input.config.as_deref(), &input.content)
+            .ok()
+            .and_then(|found| found.file.path)
+            .or_else(|| input.config.clone())
+            .unwrap_or_else(|| PathBuf::from(config::CONFIG_NAME));
         let paths = vec![build_args.input.content.clone(), config];
         let rebuild: crate::serve::Rebuild = Box::new(move || build(&build_args, Exit::Later));
         Some((paths, rebuild))

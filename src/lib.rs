@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod load;
+pub mod manual;
 pub mod model;
 mod panic_guard;
 pub mod pipeline;

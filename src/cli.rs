@@ -82,6 +82,11 @@ pub enum Command {
         after_help = concat!("Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds\n\n", exit_table!())
     )]
     Serve(ServeArgs),
+    /// Write a commented feedsmith.yaml from what the content holds; never overwrites one.
+    #[command(
+        after_help = concat!("Example:\n  feedsmith init                  # ./feedsmith.yaml for ./content (or for . when it is a Jekyll site)\n  feedsmith init --base-url https://example.com/feeds/ site/\n\n", exit_table!())
+    )]
+    Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Install (bash):\n  feedsmith completions bash > /etc/bash_completion.d/feedsmith\nInstall (zsh):\n  feedsmith completions zsh > /usr/local/share/zsh/site-functions/_feedsmith\nInstall (fish):\n  feedsmith completions fish > ~/.config/fish/completions/feedsmith.fish"
@@ -98,6 +103,19 @@ pub enum Command {
         /// A command's own page (`feedsmith man build`) instead of feedsmith(1).
         command: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder the config is written to.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Folder of articles (default: DIR/content if there is one, else DIR).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// URL where the out folder is served, written as `base_url`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +214,9 @@ pub fn main() -> ExitCode {
         Command::Topics(args) => topics(args),
         Command::Feeds(args) => feeds(args),
         Command::Serve(args) => serve(args),
+        Command::Init(args) => {
+            crate::init::run(&args.dir, args.content.as_deref(), args.base_url.as_deref())
+        }
         Command::Completions { shell } => crate::manual::completions(*shell),
         Command::Man { command } => crate::manual::man(command.as_deref()),
     };

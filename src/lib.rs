@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod init;
 pub mod load;
 pub mod manual;
 pub mod model;

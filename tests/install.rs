@@ -6,12 +6,13 @@ mod common;
 use common::*;
 use std::process::{Command, Stdio};
 
-const COMMANDS: [&str; 7] = [
+const COMMANDS: [&str; 8] = [
     "build",
     "check",
     "topics",
     "feeds",
     "serve",
+    "init",
     "completions",
     "man",
 ];
@@ -145,4 +146,75 @@ fn the_top_level_help_names_every_format_written() {
     for command in COMMANDS {
         assert!(help.stdout.contains(command), "--help lacks {command}");
     }
+}
+
+/// `feedsmith init` on a plain content folder: a commented config that
+/// describes the content, valid as written, which `build` then uses.
+#[test]
+fn init_writes_a_commented_config_and_never_overwrites() {
+    let dir = site_of(&[("One", &["Rust", "AI"]), ("Two", &["Rust"]), ("Three", &[])]);
+    std::fs::remove_file(dir.path().join("feedsmith.yaml")).unwrap();
+    write(
+        dir.path(),
+        "content/_videos/talk.md",
+        "---\ntitle: Talk\npublishedDateTime: 2024-02-01T00:00:00Z\noriginalUrl: https://e.example/talk\ntype: video\n---\n",
+    );
+    let run = feedsmith(
+        dir.path(),
+        &["init", "--base-url", "https://x.example/feeds/"],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "feedsmith: wrote ./feedsmith.yaml: 4 articles, 2 topics; edit it, then run `feedsmith check`"
+    );
+    let text = std::fs::read_to_string(dir.path().join("feedsmith.yaml")).unwrap();
+    for expected in [
+        "# Content folder `content`: 4 articles, newest 2024-02-01.",
+        "# Topics (articles): Rust (2), AI (1).",
+        "# Types (articles): article (3), video (1).",
+        "# Folders (articles): _videos (1).",
+        "base_url: https://x.example/feeds/",
+        "#     filter: {type: \"video\"}",
+        "#     filter: {topics: [\"Rust\", \"AI\"]}",
+    ] {
+        assert!(text.contains(expected), "lacks {expected:?}:\n{text}");
+    }
+    let built = build(dir.path(), &["--quiet"]);
+    assert_eq!((built.status, built.stderr.as_str()), (0, ""));
+    let feed = parse_feed(&dir.path().join("feeds/atom.xml"));
+    assert_eq!(feed.entries.len(), 4);
+    // Never overwrites: exit 2 naming the file, the file as it was.
+    let again = feedsmith(dir.path(), &["init"]);
+    assert_eq!(again.status, 2);
+    assert_eq!(
+        again.stderr.trim_end(),
+        "./feedsmith.yaml: error: exists already; `feedsmith init` never overwrites a file (edit it, or move it away first)"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("feedsmith.yaml")).unwrap(),
+        text
+    );
+    // Without a base URL the file says where it goes, and build asks for it.
+    let other = site(&[]);
+    std::fs::remove_file(other.path().join("feedsmith.yaml")).unwrap();
+    let run = feedsmith(other.path(), &["init", "."]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(other.path().join("feedsmith.yaml")).unwrap();
+    assert!(
+        text.contains("# base_url: https://example.com/feeds/"),
+        "{text}"
+    );
+    let build = build(other.path(), &[]);
+    assert_eq!(build.status, 2);
+    assert_stderr_contains(&build, "error: no base URL");
+    // A bad base URL or a missing content folder: nothing written.
+    let empty = tempfile::tempdir().unwrap();
+    let bad = feedsmith(empty.path(), &["init", "--base-url", "feeds/"]);
+    assert_eq!(bad.status, 2);
+    assert_stderr_contains(&bad, "`--base-url` must be an absolute http(s) URL");
+    let missing = feedsmith(empty.path(), &["init", "--content", "nope"]);
+    assert_eq!(missing.status, 2);
+    assert_stderr_contains(&missing, "nope");
+    assert!(!empty.path().join("feedsmith.yaml").exists());
 }

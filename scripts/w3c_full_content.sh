@@ -55,7 +55,7 @@ config() { # LIMIT
 build() { # NAME LIMIT
     config "$2" >"$work/$1.yaml"
     local status=0
-    "$FEEDSMITH" build -q --config "$work/$1.yaml" --content "$corpus" \
+    "$FEEDSMITH" build -q --no-site --config "$work/$1.yaml" --content "$corpus" \
         --out "$work/$1" --now 2026-01-01T00:00:00Z 2>"$work/$1.stderr" || status=$?
     # 1: some articles have errors of their own (the corpus has undated
     # ones); everything else was written.

@@ -9,7 +9,7 @@ use crate::{load, report};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -136,9 +136,9 @@ pub struct ServeArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Folder the feeds are written to.
-    #[arg(long, value_name = "DIR", default_value = "feeds")]
-    pub out: PathBuf,
+    /// Folder the feeds are written to [default: feeds; in a Jekyll site, feeds/ in the site's root].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Say what would be written, left unchanged and removed; write nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -173,9 +173,15 @@ pub struct TopicsArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Folder of articles.
-    #[arg(long, value_name = "DIR", default_value = "content")]
-    pub content: PathBuf,
+    /// A Jekyll site's root folder (holding `_config.yml`): read as Jekyll reads it.
+    #[arg(value_name = "SITE")]
+    pub site: Option<PathBuf>,
+    /// Folder of articles [default: content, or the current folder when it holds `_config.yml`].
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Read a folder holding `_config.yml` as any folder of articles, not as a Jekyll site.
+    #[arg(long)]
+    pub no_site: bool,
     /// Config file (optional unless given).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -228,15 +234,98 @@ fn fatal(message: impl std::fmt::Display) -> u8 {
     EXIT_FATAL
 }
 
-fn settings(args: &InputArgs) -> Result<Settings, config::ConfigError> {
-    let file = config::find(args.config.as_deref(), &args.content)?.file;
+/// Where a run reads and writes, once a Jekyll site is found or not.
+struct Resolved {
+    settings: Settings,
+    content: PathBuf,
+    out: PathBuf,
+    /// The config file looked for (watched by `serve --watch`).
+    config: PathBuf,
+}
+
+/// Find the site and read the settings: a folder (`SITE`, `--content`, or
+/// the current folder) holding `_config.yml` is a Jekyll site unless
+/// `--no-site` or `site: false`; `out` is `--out`.
+fn resolve(args: &InputArgs, out: Option<&Path>) -> Result<Resolved, config::ConfigError> {
+    let given = args.site.clone().or_else(|| args.content.clone());
+    let root = given.clone().unwrap_or_else(|| PathBuf::from("."));
+    let looks_like_site = !args.no_site && crate::site::is_site(&root);
+    let found = config::find(args.config.as_deref(), &looked_from(args))?;
+    let config_path = found
+        .file
+        .path
+        .clone()
+        .or_else(|| found.looked.first().cloned())
+        .unwrap_or_else(|| PathBuf::from(config::CONFIG_NAME));
+    let file = found.file;
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         future: args.future,
         now: args.now,
     };
-    Settings::new(file, overrides, Utc::now())
+    if !looks_like_site || file.site == Some(false) {
+        return Ok(Resolved {
+            settings: Settings::new(file, overrides, Utc::now())?,
+            content: given.unwrap_or_else(|| PathBuf::from("content")),
+            out: out.map_or_else(|| PathBuf::from("feeds"), Path::to_path_buf),
+            config: config_path,
+        });
+    }
+    let site = crate::site::config::read(&root)
+        .map_err(|message| config::ConfigError { message, key: None })?;
+    for warning in &site.warnings {
+        say!(std::io::stderr(), "{warning}");
+    }
+    let out = out.map_or_else(|| root.join("feeds"), Path::to_path_buf);
+    let default_base = site
+        .site_url()
+        .map(|url| format!("{url}{}", published_folder(&root, &out)));
+    Ok(Resolved {
+        settings: Settings::for_site(file, site, default_base, overrides, Utc::now())?,
+        content: root,
+        out,
+        config: config_path,
+    })
+}
+
+/// Where the out folder is published below the site's URL: `_site` (what
+/// `jekyll build` publishes) at the root, a folder inside the site at its
+/// path (Jekyll copies it as static files), any other by its name.
+fn published_folder(root: &Path, out: &Path) -> String {
+    let absolute = |p: &Path| {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut clean = PathBuf::new();
+        for part in p.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                other => clean.push(other),
+            }
+        }
+        clean
+    };
+    let (root, out) = (absolute(root), absolute(out));
+    let relative = out
+        .strip_prefix(&root)
+        .ok()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| out.file_name().map(PathBuf::from).unwrap_or_default());
+    let mut parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.first().is_some_and(|p| p == "_site") || out.file_name().is_some_and(|n| n == "_site")
+    {
+        if parts.first().is_some_and(|p| p == "_site") {
+            parts.remove(0);
+        } else {
+            parts.clear();
+        }
+    }
+    parts.iter().map(|p| format!("{p}/")).collect()
 }
 
 /// An `--out` that is a file (or below one): refused before any article is
@@ -256,9 +345,21 @@ fn out_not_a_folder(out: &std::path::Path) -> Option<String> {
     ))
 }
 
+/// Where a config is looked for besides the current folder (config::find):
+/// the site root, or the content folder and beside it.
+fn looked_from(args: &InputArgs) -> PathBuf {
+    let given = args.site.clone().or_else(|| args.content.clone());
+    let root = given.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !args.no_site && crate::site::is_site(&root) {
+        root
+    } else {
+        given.unwrap_or_else(|| PathBuf::from("content"))
+    }
+}
+
 /// [`NO_BASE_URL`], and where a config was looked for when none was found.
 fn no_base_url(args: &InputArgs) -> String {
-    let found = config::find(args.config.as_deref(), &args.content);
+    let found = config::find(args.config.as_deref(), &looked_from(args));
     match found.ok().as_ref().and_then(config::not_found_note) {
         Some(note) => format!("{NO_BASE_URL}; {note}"),
         None => NO_BASE_URL.to_owned(),
@@ -267,12 +368,13 @@ fn no_base_url(args: &InputArgs) -> String {
 
 /// Load and select (no cache, no out folder), printing every problem;
 /// `Err` holds the exit status.
-fn prepare(args: &InputArgs, settings: &Settings) -> Result<Prepared, u8> {
+fn prepare(args: &InputArgs, input: &Resolved) -> Result<Prepared, u8> {
     let bar = ProgressBar {
         enabled: false,
         bar: OnceLock::new(),
     };
-    let prepared = pipeline::prepare(&args.content, None, settings, &bar, None)
+    let settings = &input.settings;
+    let prepared = pipeline::prepare(&input.content, None, settings, &bar, None)
         .map_err(|e| fatal(format!("error: {e}")))?;
     print_problems(args, &prepared);
     Ok(prepared)
@@ -297,9 +399,9 @@ fn print_problems(args: &InputArgs, prepared: &Prepared) {
 
 /// Settings, then load and select.
 fn settings_and_prepare(args: &InputArgs) -> Result<(Settings, Prepared), u8> {
-    let settings = settings(args).map_err(fatal)?;
-    let prepared = prepare(args, &settings)?;
-    Ok((settings, prepared))
+    let input = resolve(args, None).map_err(fatal)?;
+    let prepared = prepare(args, &input)?;
+    Ok((input.settings, prepared))
 }
 
 /// The run in one line; each number says what it counts, and they are the
@@ -335,14 +437,15 @@ enum Exit {
 
 fn build(args: &BuildArgs, exit: Exit) -> u8 {
     crate::trace("start");
-    let settings = match settings(&args.input) {
-        Ok(settings) => settings,
+    let input = match resolve(&args.input, args.out.as_deref()) {
+        Ok(input) => input,
         Err(e) => return fatal(e),
     };
+    let settings = &input.settings;
     if settings.base_url().is_none() {
         return fatal(no_base_url(&args.input));
     }
-    if let Some(problem) = out_not_a_folder(&args.out) {
+    if let Some(problem) = out_not_a_folder(&input.out) {
         return fatal(problem);
     }
     let bar = ProgressBar {
@@ -350,15 +453,15 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
         bar: OnceLock::new(),
     };
     let options = pipeline::BuildOptions {
-        content_dir: &args.input.content,
-        out_dir: &args.out,
+        content_dir: &input.content,
+        out_dir: &input.out,
         dry_run: args.dry_run,
         lock_timeout: Duration::from_secs(args.lock_timeout),
         allow_empty: args.allow_empty,
         precompress: args.precompress,
         progress: &bar,
     };
-    let run = pipeline::build(&settings, &options);
+    let run = pipeline::build(settings, &options);
     if let Some(prepared) = &run.prepared {
         print_problems(&args.input, prepared);
     }
@@ -414,6 +517,16 @@ fn check(args: &InputArgs) -> u8 {
         Ok(ok) => ok,
         Err(status) => return status,
     };
+    if !args.verbose && !args.quiet {
+        // A Jekyll site's dateless documents are pages: `check` names them,
+        // so that an entry missing its date is found.
+        let shown = crate::diagnostic::escape_controls;
+        for (path, why) in &prepared.loaded.passed_over {
+            if why == crate::load::PAGE_WITHOUT_DATE {
+                say!(std::io::stderr(), "{}: passed over: {why}", shown(path));
+            }
+        }
+    }
     // Render too, into memory: whatever `build` would refuse is found here.
     let rendered = pipeline::render(&prepared, &settings);
     for warning in &rendered.warnings {
@@ -592,8 +705,11 @@ impl load::Progress for ProgressBar {
 }
 
 fn serve(args: &ServeArgs) -> u8 {
-    let (content, out) = (&args.build.input.content, &args.build.out);
-    if let Some(problem) = pipeline::out_folder_problem(content, out, "not served") {
+    let input = match resolve(&args.build.input, args.build.out.as_deref()) {
+        Ok(input) => input,
+        Err(e) => return fatal(e),
+    };
+    if let Some(problem) = pipeline::out_folder_problem(&input.content, &input.out, "not served") {
         return fatal(problem);
     }
     let watch = if args.watch {
@@ -602,13 +718,7 @@ fn serve(args: &ServeArgs) -> u8 {
             return status;
         }
         let build_args = args.build.clone();
-        let input = &build_args.input;
-        let config = config::find(input.config.as_deref(), &input.content)
-            .ok()
-            .and_then(|found| found.file.path)
-            .or_else(|| input.config.clone())
-            .unwrap_or_else(|| PathBuf::from(config::CONFIG_NAME));
-        let paths = vec![build_args.input.content.clone(), config];
+        let paths = vec![input.content.clone(), input.config.clone()];
         let rebuild: crate::serve::Rebuild = Box::new(move || build(&build_args, Exit::Later));
         Some((paths, rebuild))
     } else {
@@ -616,7 +726,7 @@ fn serve(args: &ServeArgs) -> u8 {
     };
     let options = crate::serve::ServeOptions {
         addr: args.addr,
-        out_dir: args.build.out.clone(),
+        out_dir: input.out.clone(),
         limits: args.limits.clone(),
         watch,
     };

@@ -4,8 +4,10 @@
 //! It never overwrites a file.
 
 use crate::config::{ConfigFile, Overrides, Settings, CONFIG_NAME, DEFAULT_LIMIT};
+use crate::load;
 use crate::pipeline;
-use crate::{load, yaml};
+#[cfg(test)]
+use crate::yaml;
 use chrono::Utc;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -38,6 +40,9 @@ pub struct SiteValues {
     pub title: Option<String>,
     pub description: Option<String>,
     pub url: Option<String>,
+    pub language: Option<String>,
+    /// Collections that are output besides posts.
+    pub collections: Vec<String>,
 }
 
 /// Write `DIR/feedsmith.yaml`; the exit status.
@@ -54,7 +59,40 @@ pub fn run(dir: &Path, content: Option<&Path>, base_url: Option<&str>) -> u8 {
         base_url: base_url.map(str::to_owned),
         ..Overrides::default()
     };
-    let settings = match Settings::new(ConfigFile::default(), overrides, Utc::now()) {
+    // A site root is read in site mode, as `build` will read it.
+    let site = match content == dir && crate::site::is_site(dir) {
+        true => match crate::site::config::read(dir) {
+            Ok(site) => Some(site),
+            Err(message) => return fatal(&message),
+        },
+        false => None,
+    };
+    let values = site.as_ref().map(|site| SiteValues {
+        title: site.title.clone(),
+        description: site.description.clone(),
+        url: site.site_url(),
+        language: site.language.clone(),
+        collections: site
+            .collections
+            .iter()
+            .filter(|c| c.output && c.label != "posts")
+            .map(|c| c.label.clone())
+            .collect(),
+    });
+    let settings = match site {
+        Some(site) => {
+            let default_base = site.site_url().map(|url| format!("{url}feeds/"));
+            Settings::for_site(
+                ConfigFile::default(),
+                site,
+                default_base,
+                overrides,
+                Utc::now(),
+            )
+        }
+        None => Settings::new(ConfigFile::default(), overrides, Utc::now()),
+    };
+    let settings = match settings {
         Ok(settings) => settings,
         Err(e) => return fatal(&e.to_string()),
     };
@@ -62,8 +100,9 @@ pub fn run(dir: &Path, content: Option<&Path>, base_url: Option<&str>) -> u8 {
         Ok(prepared) => prepared,
         Err(e) => return fatal(&format!("error: {e}")),
     };
-    let facts = facts(&prepared, shown_content(dir, &content), read_site(dir));
-    let text = config_text(&facts, settings.base_url().map(|u| u.as_str()));
+    let facts = facts(&prepared, shown_content(dir, &content), values);
+    let built_base = settings.base_url().map(|u| u.as_str());
+    let text = config_text(&facts, base_url.and(built_base), built_base);
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -117,34 +156,14 @@ fn shown_content(dir: &Path, content: &Path) -> String {
     }
 }
 
-/// ` --content X` unless X is the default.
+/// ` --content X` unless X is the default (`content`, or `.` for a site
+/// root, which site mode reads).
 fn content_option(content: &str) -> String {
-    if content == "content" {
+    if content == "content" || content == "." {
         String::new()
     } else {
         format!(" --content {content}")
     }
-}
-
-/// The values of DIR's `_config.yml`, if it has one that parses.
-fn read_site(dir: &Path) -> Option<SiteValues> {
-    let text = std::fs::read_to_string(dir.join("_config.yml")).ok()?;
-    let node = yaml::parse_node(&text).ok()?;
-    let text_of = |key: &str| match node.get(key) {
-        Some(yaml::Node::Str(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        _ => None,
-    };
-    let url = text_of("url").map(|url| {
-        let base = text_of("baseurl").unwrap_or_default();
-        format!("{}/{}/", url.trim_end_matches('/'), base.trim_matches('/'))
-            .replace("//", "/")
-            .replacen(":/", "://", 1)
-    });
-    Some(SiteValues {
-        title: text_of("title"),
-        description: text_of("description"),
-        url,
-    })
 }
 
 /// Count what the loader found.
@@ -211,7 +230,9 @@ fn quoted(text: &str) -> String {
 
 /// The commented config for `facts`. Every active line is a valid key:
 /// the file parses and validates as it is.
-pub fn config_text(facts: &Facts, base_url: Option<&str>) -> String {
+/// `base_url` is written on when given; `default_base`, what the build
+/// would use without it (a site's `url` + `baseurl` + `feeds/`), off.
+pub fn config_text(facts: &Facts, base_url: Option<&str>, default_base: Option<&str>) -> String {
     let mut t = String::new();
     let mut line = |s: String| {
         t.push_str(&s);
@@ -261,10 +282,17 @@ pub fn config_text(facts: &Facts, base_url: Option<&str>) -> String {
                     .as_ref()
                     .map(|v| format!("# {key}: {}   # _config.yml says so", quoted(v)))
             };
+            if !site.collections.is_empty() {
+                line(format!(
+                    "# Collections read besides posts: {}.",
+                    site.collections.join(", ")
+                ));
+            }
             for l in [
                 off("title", &site.title),
                 off("description", &site.description),
                 off("site_url", &site.url),
+                off("language", &site.language),
             ]
             .into_iter()
             .flatten()
@@ -283,11 +311,16 @@ pub fn config_text(facts: &Facts, base_url: Option<&str>) -> String {
             "base_url: {url}   # where the out folder (feeds/) is served"
         )),
         None => {
-            line(
-                "# Where the out folder (feeds/) is served: required to build (or --base-url)."
-                    .into(),
-            );
-            line("# base_url: https://example.com/feeds/".into());
+            match default_base {
+                Some(url) => {
+                    line("# Where the out folder (feeds/) is served; the default here:".into());
+                    line(format!("# base_url: {url}"));
+                }
+                None => {
+                    line("# Where the out folder (feeds/) is served: required to build (or --base-url).".into());
+                    line("# base_url: https://example.com/feeds/".into());
+                }
+            }
         }
     }
     line(String::new());
@@ -381,7 +414,7 @@ mod tests {
 
     #[test]
     fn the_file_is_valid_as_written_and_with_every_line_switched_on() {
-        let text = config_text(&sample(), Some("https://x.example/feeds/"));
+        let text = config_text(&sample(), Some("https://x.example/feeds/"), None);
         assert!(
             text.contains("base_url: https://x.example/feeds/"),
             "{text}"
@@ -412,10 +445,12 @@ mod tests {
                 title: Some("Harbour Lights: a sailor's log".into()),
                 description: None,
                 url: Some("https://h.example/log/".into()),
+                language: Some("en-GB".into()),
+                collections: vec!["voyages".into()],
             }),
             ..sample()
         };
-        let text = config_text(&facts, None);
+        let text = config_text(&facts, None, Some("https://h.example/log/feeds/"));
         assert!(
             text.contains("# title: \"Harbour Lights: a sailor's log\"   # _config.yml says so"),
             "{text}"
@@ -424,7 +459,14 @@ mod tests {
             text.contains("# site_url: \"https://h.example/log/\""),
             "{text}"
         );
-        assert!(text.contains("# base_url: https://example.com/feeds/"));
+        assert!(
+            text.contains("# base_url: https://h.example/log/feeds/"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# Collections read besides posts: voyages."),
+            "{text}"
+        );
         let s = settings(&text);
         assert!(s.base_url().is_none());
         assert_eq!(

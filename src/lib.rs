@@ -21,6 +21,7 @@ pub mod render;
 pub mod report;
 pub mod select;
 pub mod serve;
+pub mod site;
 pub mod testing;
 pub mod text;
 mod trace;

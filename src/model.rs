@@ -27,6 +27,16 @@ pub struct Article {
     pub topics: Vec<String>,
     /// Kept in the light form: feeds filter and group by it.
     pub provider: Option<Provider>,
+    /// The Jekyll collection the document belongs to (`posts` for
+    /// `_posts`); `None` outside site mode.
+    pub collection: Option<String>,
+    /// Jekyll's `categories`/`category`, as Jekyll reads them (site mode).
+    pub categories: Vec<String>,
+    /// Jekyll's `tags`/`tag`, as Jekyll reads them (site mode).
+    pub tags: Vec<String>,
+    /// The Atom id when it differs from `link`: jekyll-feed's id for a
+    /// document whose link is its own page. `None` keeps id = link.
+    pub id: Option<String>,
     /// What only a feed entry shows, behind one box: `None` in the light
     /// form that selection works on, so that form stays small.
     pub details: Option<Box<Details>>,
@@ -53,6 +63,11 @@ impl Article {
     pub fn into_light(mut self) -> Article {
         self.details = None;
         self
+    }
+
+    /// The entry's id (Atom `id`, RSS `guid`): `id` when set, else the link.
+    pub fn entry_id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.link)
     }
 
     pub fn summary(&self) -> Option<&str> {

@@ -21,6 +21,10 @@ pub fn article(path: &str, link: &str, published: DateTime<Utc>) -> Article {
         draft: false,
         topics: Vec::new(),
         provider: None,
+        collection: None,
+        categories: Vec::new(),
+        tags: Vec::new(),
+        id: None,
         details: Some(Box::<Details>::default()),
     }
 }

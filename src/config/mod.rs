@@ -12,11 +12,13 @@ use crate::load::LoadSettings;
 use crate::model::{Author, ContentMode, Format, TaxonomyTopic};
 use crate::render::RenderSettings;
 use crate::select::SelectSettings;
+use crate::site::SiteConfig;
 use crate::yaml;
 use chrono::{DateTime, Utc};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::Path;
+use std::sync::Arc;
 use url::Url;
 
 /// Default number of entries per feed.
@@ -76,6 +78,9 @@ pub struct ConfigFile {
     /// Feeds described in the config, besides the built-in ones.
     #[serde(default)]
     pub feeds: Vec<FeedConfig>,
+    /// `false`: a folder with `_config.yml` is read as today, not as a
+    /// Jekyll site (as `--no-site`).
+    pub site: Option<bool>,
     /// The file's text, for the line of a problem found after parsing.
     #[serde(skip)]
     pub text: String,
@@ -105,6 +110,8 @@ pub struct Settings {
     pub render: RenderSettings,
     /// The config's own `topics:`, read before `_data/topics`.
     pub topics: Vec<TaxonomyTopic>,
+    /// The Jekyll site, in site mode.
+    pub site: Option<Arc<SiteConfig>>,
 }
 
 impl Settings {
@@ -319,6 +326,7 @@ impl Settings {
                 include: glob_set(&file.include, "include").map_err(|e| e.at("include"))?,
                 exclude: glob_set(&file.exclude, "exclude").map_err(|e| e.at("exclude"))?,
                 site_url: site_url.clone(),
+                site: None,
                 keep_body: content == ContentMode::Full,
                 max_file_size: bounded(
                     "max_file_size",
@@ -375,7 +383,38 @@ impl Settings {
                 page_css,
             },
             topics,
+            site: None,
         })
+    }
+
+    /// Site mode: the Jekyll site's `_config.yml` gives every value
+    /// `feedsmith.yaml` (`file`) leaves unset; `base_url`, when neither
+    /// sets one, is `default_base` (made from `url` + `baseurl` and the out
+    /// folder by the caller).
+    pub fn for_site(
+        mut file: ConfigFile,
+        site: SiteConfig,
+        default_base: Option<String>,
+        overrides: Overrides,
+        now: DateTime<Utc>,
+    ) -> Result<Settings, ConfigError> {
+        let text = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
+        file.title = file.title.or_else(|| text(&site.title));
+        file.description = file.description.or_else(|| text(&site.description));
+        file.site_url = file.site_url.or_else(|| site.site_url());
+        file.base_url = file.base_url.or(default_base);
+        file.language = file.language.or_else(|| site.language.clone());
+        file.author = file.author.or_else(|| site.author.clone());
+        file.future = file.future.or(Some(site.future));
+        file.drafts = file.drafts.or(Some(site.show_drafts));
+        let mut settings = Settings::new(file, overrides, now)?;
+        let site = Arc::new(site);
+        settings.load.site = Some(crate::load::SiteLoad {
+            config: Arc::clone(&site),
+            drafts: settings.select.drafts,
+        });
+        settings.site = Some(site);
+        Ok(settings)
     }
 }
 

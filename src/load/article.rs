@@ -2,6 +2,7 @@
 //! allows (optional fields: warnings) and strict where feeds need it
 //! (title, date, link: errors).
 
+use super::site_document::SiteDocument;
 use super::{date, link};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Article, Body, Details, Image, Provider, Related};
@@ -69,6 +70,8 @@ pub struct Context<'a> {
     /// File line of the first YAML line.
     pub first_line: usize,
     pub site_url: Option<&'a Url>,
+    /// The Jekyll document, in site mode.
+    pub site: Option<&'a SiteDocument>,
     pub body: Option<Body>,
     /// Topics beyond this many are dropped with a warning.
     pub max_topics: usize,
@@ -91,40 +94,122 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
             format!("`{key}` repeats a value of `secured` (through a YAML alias?); ignored"),
         );
     }
-    let title = f.title();
-    let published = f.date("publishedDateTime", true);
-    let link = f.link();
-    let (title, published, link) = (title?, published??, link?);
-    let updated = f.date("updatedDateTime", false).flatten();
-    // Fields are read in this order so that problems are reported in it.
-    let summary = f.summary();
-    let kind = f.string("type").unwrap_or_else(|| "article".to_owned());
-    let quality = f.integer("quality");
-    let heat = f.integer("heat");
-    let draft = f.boolean("published") == Some(false);
-    let provider = f.provider();
-    let topics = f.topics();
-    let details = Details {
-        summary,
-        image: f.image(),
-        related: f.related(),
-        featured_content: f.featured_content(),
-        body: cx.body.clone(),
+    let Some(doc) = cx.site else {
+        let title = f.title();
+        let published = f.date("publishedDateTime", true);
+        let link = f.link();
+        let (title, published, link) = (title?, published??, link?);
+        let updated = f.date("updatedDateTime", false).flatten();
+        return f.finish(title, published, link, updated);
     };
-    Some(Article {
-        path: cx.path.to_owned(),
-        title,
-        link,
-        published,
-        updated,
-        kind,
-        quality,
-        heat,
-        draft,
-        topics,
-        provider,
-        details: Some(Box::new(details)),
-    })
+    let title = match f.get("title") {
+        None => Some(crate::site::entries::titleize(&raw_slug(&f, cx.path))),
+        Some(_) => f.title(),
+    };
+    let published = f.site_published(doc);
+    let categories = crate::site::entries::categories(&doc.place.path_categories, &f.fields);
+    let tags = crate::site::entries::tags(&f.fields);
+    let own = f.get("originalUrl").is_none() && f.get("webUrl").is_none();
+    let (link, id) = match (own, published) {
+        (true, Some(Some(at))) => match f.own_link(doc, at, &categories) {
+            Some((link, id)) => (Some(link), Some(id)),
+            None => (None, None),
+        },
+        (true, _) => (None, None),
+        (false, _) => (f.link(), None),
+    };
+    let (title, published, link) = (title?, published??, link?);
+    let updated = match f.date("updatedDateTime", false).flatten() {
+        Some(updated) => Some(updated),
+        None => f.site_date("last_modified_at", doc, false).flatten(),
+    };
+    let mut article = f.finish(title, published, link, updated)?;
+    if article.topics.is_empty() && !f.fields.iter().any(|(k, _)| k == "topics") {
+        article.topics = topics_of(&categories, &tags, cx.max_topics);
+    }
+    article.draft |= doc.place.draft;
+    article.collection = doc.place.collection.clone();
+    article.categories = categories;
+    article.tags = tags;
+    article.id = id;
+    Some(article)
+}
+
+/// Jekyll's categories and tags as topics, for a document without `topics`.
+fn topics_of(categories: &[String], tags: &[String], max: usize) -> Vec<String> {
+    let mut topics: Vec<String> = Vec::new();
+    for name in categories.iter().chain(tags) {
+        let name = text::clean_line(name);
+        if !name.is_empty() && !topics.contains(&name) && topics.len() < max {
+            topics.push(name);
+        }
+    }
+    topics
+}
+
+/// Jekyll's `slug`: the front matter's, else the file name without its
+/// date prefix and extension.
+fn raw_slug(f: &Fields, path: &str) -> String {
+    if let Some(Node::Str(slug)) = f.get("slug") {
+        return slug.clone();
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match crate::site::date::file_name_parts(name) {
+        Some(parts) => parts.slug.to_owned(),
+        None => name
+            .rsplit_once('.')
+            .map_or(name, |(stem, _)| stem)
+            .to_owned(),
+    }
+    .trim_end_matches('.')
+    .to_owned()
+}
+
+impl Fields<'_, '_> {
+    /// The rest of the article, once its title, date and link are known.
+    fn finish(
+        &mut self,
+        title: String,
+        published: chrono::DateTime<chrono::Utc>,
+        link: String,
+        updated: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Option<Article> {
+        let f = self;
+        let cx = f.cx;
+        // Fields are read in this order so that problems are reported in it.
+        let summary = f.summary();
+        let kind = f.string("type").unwrap_or_else(|| "article".to_owned());
+        let quality = f.integer("quality");
+        let heat = f.integer("heat");
+        let draft = f.boolean("published") == Some(false);
+        let provider = f.provider();
+        let topics = f.topics();
+        let details = Details {
+            summary,
+            image: f.image(),
+            related: f.related(),
+            featured_content: f.featured_content(),
+            body: cx.body.clone(),
+        };
+        Some(Article {
+            path: cx.path.to_owned(),
+            title,
+            link,
+            published,
+            updated,
+            kind,
+            quality,
+            heat,
+            draft,
+            topics,
+            provider,
+            collection: None,
+            categories: Vec::new(),
+            tags: Vec::new(),
+            id: None,
+            details: Some(Box::new(details)),
+        })
+    }
 }
 
 struct Fields<'a, 'b> {
@@ -243,6 +328,148 @@ impl Fields<'_, '_> {
                 } else {
                     Some(None)
                 }
+            }
+        }
+    }
+
+    /// Site mode's published date: `publishedDateTime`, else Jekyll's
+    /// `date:`, else the file name's `YYYY-MM-DD-` (midnight in the site's
+    /// time zone). `None` on error.
+    fn site_published(
+        &mut self,
+        doc: &SiteDocument,
+    ) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+        if self.get("publishedDateTime").is_some() {
+            return self.date("publishedDateTime", true);
+        }
+        if self.get("date").is_some() {
+            return self.site_date("date", doc, true);
+        }
+        let name = self.cx.path.rsplit('/').next().unwrap_or(self.cx.path);
+        let zone = doc.site.config.timezone;
+        Some(
+            crate::site::date::from_file_name(name)
+                .map(|day| crate::site::date::file_name_instant(day, zone)),
+        )
+    }
+
+    /// A Jekyll date key (`date`, `last_modified_at`) in the site's time zone.
+    fn site_date(
+        &mut self,
+        key: &str,
+        doc: &SiteDocument,
+        required: bool,
+    ) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+        use crate::site::date::{parse_written, DateError, Written};
+        let raw = match self.get(key)? {
+            Node::Str(s) => s.clone(),
+            Node::Int(i) => i.to_string(),
+            other => {
+                let kind = other.kind();
+                self.report(
+                    key,
+                    required,
+                    format!("`{key}` must be a date, found {kind}"),
+                );
+                return if required { None } else { Some(None) };
+            }
+        };
+        // Psych types a plain value (a zoneless timestamp is UTC to Jekyll);
+        // a quoted one stays a string, read in the site's zone.
+        let written = if yaml::is_quoted(self.cx.yaml, key) {
+            Written::Quoted
+        } else {
+            Written::Plain
+        };
+        match parse_written(&raw, written, doc.site.config.timezone) {
+            Ok(at) => Some(Some(at)),
+            Err(problem) => {
+                let what = if required { "" } else { "; ignored" };
+                let raw = text::clean_line(&raw);
+                let message = match problem {
+                    DateError::NotADate => format!("`{key}` `{raw}` is not a date (Jekyll's forms: 2021-03-01 13:29:00 +0100, 2021-03-01, RFC 3339){what}"),
+                    DateError::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year}; feeds take years 0 to 9999{what}"),
+                };
+                self.report(key, required, message);
+                if required {
+                    None
+                } else {
+                    Some(None)
+                }
+            }
+        }
+    }
+
+    /// A document's own page on the site, as Jekyll computes its URL, with
+    /// jekyll-feed's id for it: (link, id), both absolute. `None` with an
+    /// error when the site has no `url` or the document no page.
+    fn own_link(
+        &mut self,
+        doc: &SiteDocument,
+        published: chrono::DateTime<chrono::Utc>,
+        categories: &[String],
+    ) -> Option<(String, String)> {
+        use crate::site::permalink::{self, DocumentUrlInput, Permalink};
+        let config = &doc.site.config;
+        let (Some(label), true) = (doc.place.collection.as_deref(), doc.place.output) else {
+            self.out.push(Diagnostic::error(
+                self.cx.path,
+                "no link: neither `originalUrl` nor `webUrl` is set, and Jekyll writes no page for this folder",
+            ));
+            return None;
+        };
+        let Some(site_url) = config.url.as_deref() else {
+            self.out.push(Diagnostic::error(
+                self.cx.path,
+                "no link: neither `originalUrl` nor `webUrl` is set, and _config.yml has no `url` to make the page's URL from",
+            ));
+            return None;
+        };
+        let site_style = Permalink::parse(&config.permalink);
+        let own_template = config
+            .collection(label)
+            .and_then(|c| c.permalink.as_deref());
+        let template = permalink::collection_template(label, own_template, &site_style);
+        let front_permalink = match self.get("permalink") {
+            Some(Node::Str(p)) => Some(p.clone()),
+            _ => None,
+        };
+        let slug = match self.get("slug") {
+            Some(Node::Str(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let input = DocumentUrlInput {
+            collection: label,
+            collection_dir: &doc.place.collection_dir,
+            relative_path: self.cx.path,
+            template: &template,
+            permalink: front_permalink.as_deref(),
+            date: published.with_timezone(&config.timezone),
+            slug: slug.as_deref(),
+            categories,
+            output_ext: ".html",
+        };
+        let path = match permalink::url(&input) {
+            Ok(path) => path,
+            Err(e) => {
+                self.report("permalink", true, format!("no link: {e}"));
+                return None;
+            }
+        };
+        let id = permalink::document_id(&input, &path);
+        let link = permalink::absolute_url(site_url, &config.baseurl, &path);
+        let id = permalink::absolute_url(site_url, &config.baseurl, &id);
+        match link::resolve(&link, None) {
+            Ok(_) => Some((link, id)),
+            Err(reason) => {
+                self.out.push(Diagnostic::error(
+                    self.cx.path,
+                    format!(
+                        "no usable link: the page's URL {}: {reason}",
+                        text::clean_line(&link)
+                    ),
+                ));
+                None
             }
         }
     }
@@ -562,6 +789,7 @@ mod tests {
             yaml: yaml_text,
             first_line: 2,
             site_url: site,
+            site: None,
             body: None,
             max_topics: DEFAULT_MAX_TOPICS,
         };

@@ -8,6 +8,7 @@ mod date;
 mod front_matter;
 mod link;
 pub mod read;
+mod site_document;
 pub mod taxonomy;
 mod walk;
 
@@ -24,9 +25,17 @@ use read::{read_limited, ReadError};
 pub use article::DEFAULT_MAX_TOPICS;
 pub use date::parse as parse_date;
 pub use link::resolve as resolve_link;
+pub use site_document::PAGE_WITHOUT_DATE;
 pub use taxonomy::from_node as taxonomy_topic;
 
-/// What `load` needs to know.
+/// A Jekyll site as `load` reads it.
+#[derive(Debug, Clone)]
+pub struct SiteLoad {
+    pub config: std::sync::Arc<crate::site::SiteConfig>,
+    /// `_drafts` is read (`--drafts`, `drafts: true` or `show_drafts`).
+    pub drafts: bool,
+}
+
 /// The load stage's part of the settings.
 #[derive(Debug, Clone, Default)]
 pub struct LoadSettings {
@@ -34,6 +43,8 @@ pub struct LoadSettings {
     pub exclude: GlobSet,
     /// Base for site-relative URLs in front matter.
     pub site_url: Option<Url>,
+    /// The Jekyll site, in site mode: its walk rules, dates and URLs.
+    pub site: Option<SiteLoad>,
     /// Keep bodies (only `content: full` renders them).
     pub keep_body: bool,
     /// Files larger than this are skipped with an error.
@@ -55,6 +66,7 @@ impl<'a> LoadOptions<'a> {
             include: &settings.include,
             exclude: &settings.exclude,
             site_url: settings.site_url.as_ref(),
+            site: settings.site.as_ref(),
             keep_body: settings.keep_body,
             max_file_size: settings.max_file_size,
             out_dir,
@@ -71,6 +83,8 @@ pub struct LoadOptions<'a> {
     pub exclude: &'a GlobSet,
     /// Base for site-relative URLs in front matter.
     pub site_url: Option<&'a Url>,
+    /// The Jekyll site, in site mode.
+    pub site: Option<&'a SiteLoad>,
     /// Keep bodies (only `content: full` renders them).
     pub keep_body: bool,
     /// Files larger than this are skipped with an error.
@@ -242,8 +256,15 @@ struct Unreadable {
 /// The settings that change what a file parses to: a cache made under
 /// other ones is not used.
 fn cache_settings(options: &LoadOptions) -> String {
+    // A Jekyll site's whole `_config.yml` changes what its files parse to.
+    let site = options.site.map(|s| {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(s.config.text.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{hex};drafts={}", s.drafts)
+    });
     format!(
-        "site_url={:?};full={};max_file_size={};max_topics={}",
+        "site_url={:?};full={};max_file_size={};max_topics={};site={site:?}",
         options.site_url.map(Url::as_str),
         options.keep_body,
         options.max_file_size,
@@ -283,6 +304,7 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
         include: options.include,
         exclude: options.exclude,
         skip: skip.as_deref(),
+        site: options.site,
     };
     let mut found = walk::walk(&root, &filter).map_err(load_error)?;
     crate::trace("walked");
@@ -563,6 +585,7 @@ fn load_file(
 /// What turning one file's bytes into an article depends on.
 struct ParseOptions<'a> {
     site_url: Option<&'a Url>,
+    site: Option<&'a SiteLoad>,
     keep_body: bool,
     max_topics: usize,
 }
@@ -571,6 +594,7 @@ impl<'a> ParseOptions<'a> {
     fn of(options: &LoadOptions<'a>) -> Self {
         ParseOptions {
             site_url: options.site_url,
+            site: options.site,
             keep_body: options.keep_body,
             max_topics: options.max_topics,
         }
@@ -590,6 +614,7 @@ pub(crate) fn parse_article(
     let mut out = Vec::new();
     let options = ParseOptions {
         site_url,
+        site: None,
         keep_body,
         max_topics: article::DEFAULT_MAX_TOPICS,
     };
@@ -685,6 +710,7 @@ fn parse_file_unguarded(
 ) -> Outcome {
     let ParseOptions {
         site_url,
+        site,
         keep_body,
         max_topics,
     } = *options;
@@ -757,13 +783,19 @@ fn parse_file_unguarded(
             return Outcome::Failed;
         }
     };
-    let keys = if keep_body {
-        article::FULL_CONTENT_KEYS
-    } else {
-        article::SUMMARY_KEYS
+    let keys = match (keep_body, site.is_some()) {
+        (true, false) => article::FULL_CONTENT_KEYS,
+        (false, false) => article::SUMMARY_KEYS,
+        (true, true) => site_document::FULL_CONTENT_KEYS,
+        (false, true) => site_document::SUMMARY_KEYS,
     };
     let fields = match yaml::parse_mapping(front_matter.yaml, keys) {
         Ok(fields) => fields,
+        // Jekyll takes `---\n---` (a dated file name does the rest).
+        Err(_) if site.is_some() && front_matter.yaml.trim().is_empty() => yaml::Mapping {
+            entries: Vec::new(),
+            dropped: Vec::new(),
+        },
         Err(e) => {
             let line = e.line.map(|l| l + front_matter.first_line - 1);
             let message = if front_matter.yaml.trim().is_empty() {
@@ -801,11 +833,19 @@ fn parse_file_unguarded(
             text: crate::text::strip_forbidden(b).into_owned(),
             markdown: !relative.to_ascii_lowercase().ends_with(".html"),
         });
+    let (fields, site) = match site {
+        None => (fields, None),
+        Some(site) => match site_document::prepare(fields, relative, site, keys) {
+            site_document::Prepared::Document(fields, document) => (fields, Some(document)),
+            site_document::Prepared::Page(why) => return Outcome::NotArticle(why.into()),
+        },
+    };
     let cx = article::Context {
         path: relative,
         yaml: front_matter.yaml,
         first_line: front_matter.first_line,
         site_url,
+        site: site.as_ref(),
         body,
         max_topics,
     };
@@ -825,6 +865,7 @@ mod tests {
             include: set,
             exclude: set,
             site_url: None,
+            site: None,
             keep_body: false,
             max_file_size: 1024,
             out_dir: None,

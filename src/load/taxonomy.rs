@@ -117,8 +117,15 @@ pub fn parse(
         ));
         return None;
     };
-    match yaml::parse_node(text) {
-        Ok(node) => {
+    match yaml::parse_documents(text) {
+        Ok(yaml::Documents { first: node, more }) => {
+            if more {
+                // Jekyll reads the first document only: say so, once.
+                out.push(Diagnostic::warning(
+                    shown,
+                    "taxonomy file holds several YAML documents; only the first is read, as Jekyll reads it",
+                ));
+            }
             let topic = from_node(&node, stem);
             if topic.is_none() {
                 out.push(Diagnostic::warning(
@@ -197,5 +204,33 @@ mod tests {
         let t = from_node(&yaml::parse_node("name: Solo\n").unwrap(), "00-solo").unwrap();
         assert_eq!(t.id, "00-solo");
         assert!(from_node(&yaml::parse_node("keywords: [x]\n").unwrap(), "x").is_none());
+    }
+}
+
+#[cfg(test)]
+mod documents {
+    use super::*;
+
+    #[test]
+    fn a_trailing_bare_document_marker_is_read_silently_as_jekyll_does() {
+        // As five real `_data/topics` files of the everyday-cc A.I. archive end.
+        let mut out = Vec::new();
+        let topic = parse(
+            b"---\ntaxonomy: topic\n_id: ai\nname: A.I.\nservices:\n  news: https://e.example/api/news/ai/\n---\n",
+            "_data/topics/00-ai.yaml",
+            "00-ai",
+            &mut out,
+        );
+        assert_eq!(topic.map(|t| t.name), Some("A.I.".to_owned()));
+        assert!(out.is_empty(), "{out:?}");
+        let topic = parse(
+            b"name: First\n---\nname: Second\n",
+            "_data/topics/x.yaml",
+            "x",
+            &mut out,
+        );
+        assert_eq!(topic.map(|t| t.name), Some("First".to_owned()));
+        assert_eq!(out.len(), 1, "the ignored document is named: {out:?}");
+        assert!(out[0].message.contains("only the first"), "{out:?}");
     }
 }

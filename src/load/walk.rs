@@ -27,6 +27,8 @@ pub struct Filter<'a> {
     /// A folder never walked (the out folder inside the content folder),
     /// relative, ending in `/`.
     pub skip: Option<&'a str>,
+    /// A Jekyll site: only its documents are candidates.
+    pub site: Option<&'a super::SiteLoad>,
 }
 
 /// What the walk found: candidates sorted by relative path, files passed
@@ -92,7 +94,10 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         };
         if file_type.is_dir() {
             let folder = format!("{relative}/");
-            if name.starts_with('.') || (prefix.is_empty() && name == "_data") {
+            let jekyll_own = prefix.is_empty()
+                && filter.site.is_some()
+                && crate::site::entries::NEVER.contains(&name);
+            if name.starts_with('.') || (prefix.is_empty() && name == "_data") || jekyll_own {
                 walk.passed_over.push((relative, "skipped folder".into()));
             } else if filter.skip == Some(folder.as_str()) {
                 walk.passed_over
@@ -116,6 +121,13 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             walk.passed_over
                 .push((relative, "matched by `exclude`".into()));
             continue;
+        }
+        if let Some(site) = filter.site {
+            use crate::site::entries::{place, Place};
+            if let Place::Skipped(why) = place(&relative, &site.config, site.drafts) {
+                walk.passed_over.push((relative, why.into()));
+                continue;
+            }
         }
         if file_type.is_symlink() {
             match fs::canonicalize(entry.path()) {
@@ -225,6 +237,7 @@ mod tests {
                 include: &empty,
                 exclude: &empty,
                 skip: None,
+                site: None,
             },
         )
         .unwrap();

@@ -12,13 +12,15 @@ use std::fmt;
 mod bounds;
 mod fast;
 mod locate;
+mod merge;
 
 pub use bounds::{MAX_DEPTH, MAX_VALUES};
 pub use locate::{key_position, parse_path, value_position, Position, Step};
 
 /// A YAML value, independent of the parser that produced it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Node {
+    #[default]
     Null,
     Bool(bool),
     Int(i64),
@@ -261,20 +263,74 @@ pub fn key_line(text: &str, key: &str, nth: usize) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
+/// Whether the top-level `key`'s value is written as a quoted scalar
+/// (`date: "2021-03-28 01:30:00"`): YAML types a plain one (a zoneless
+/// timestamp is UTC to Jekyll), a quoted one stays a string. A plain text
+/// scan of the key's line, as [`key_line`].
+pub fn is_quoted(text: &str, key: &str) -> bool {
+    let Some(line) = key_line(text, key, 0).and_then(|n| text.lines().nth(n - 1)) else {
+        return false;
+    };
+    let value = line.split_once(':').map_or("", |(_, v)| v.trim_start());
+    value.starts_with(['"', '\'']) || value.starts_with("!!str")
+}
+
 /// Parse any YAML document into a [`Node`] (used for taxonomy files), with
-/// the same bounds as [`parse_mapping`].
+/// the same bounds as [`parse_mapping`]. Of several documents (or one
+/// followed by a bare `---` line) only the first is read, as Jekyll reads
+/// data files; [`parse_documents`] also tells whether the others hold
+/// anything.
 pub fn parse_node(text: &str) -> Result<Node, YamlError> {
+    parse_documents(text).map(|d| d.first)
+}
+
+/// The first YAML document of `text`, as Jekyll (Psych's `load`) reads a
+/// data file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Documents {
+    pub first: Node,
+    /// A later document holds a value (not only an empty `---`): ignored,
+    /// which the caller may want to say.
+    pub more: bool,
+}
+
+/// Parse the first document of `text` and look at the rest, with the same
+/// bounds as [`parse_mapping`] over the whole text.
+pub fn parse_documents(text: &str) -> Result<Documents, YamlError> {
     bounds::check_depth(text)?;
     let budget = bounds::Budget::new(bounds::visit_budget(text.len()));
-    NodeSeed(&budget, true)
-        .deserialize(serde_yaml::Deserializer::from_str(text))
-        .map_err(|err| {
-            let err = YamlError::from(err);
-            if err.message.ends_with(&bounds::too_many_values_message()) {
-                return too_many_values();
-            }
-            err
-        })
+    let shown = |err: serde_yaml::Error| {
+        let err = YamlError::from(err);
+        if err.message.ends_with(&bounds::too_many_values_message()) {
+            return too_many_values();
+        }
+        err
+    };
+    let mut documents = serde_yaml::Deserializer::from_str(text);
+    let Some(first) = documents.next() else {
+        return Ok(Documents {
+            first: Node::Null,
+            more: false,
+        });
+    };
+    let first = NodeSeed(&budget, true).deserialize(first).map_err(shown)?;
+    let mut more = false;
+    for document in documents {
+        more |= NodeSeed(&budget, true)
+            .deserialize(document)
+            .map_err(shown)?
+            != Node::Null;
+    }
+    Ok(Documents { first, more })
+}
+
+/// Parse a whole config document (Jekyll's `_config.yml`) into a [`Node`]
+/// with YAML merge keys (`<<: *defaults`) applied, as Jekyll's YAML reader
+/// applies them.
+pub fn parse_config_node(text: &str) -> Result<Node, YamlError> {
+    let mut node = parse_node(text)?;
+    merge::apply(&mut node);
+    Ok(node)
 }
 
 struct TopLevel<'b> {
@@ -525,6 +581,16 @@ mod tests {
 
     fn keep_all() -> Keys {
         KEEP_ALL
+    }
+
+    #[test]
+    fn tells_quoted_from_plain_scalars() {
+        let text = "a: 2024-06-21 21:15:00\nb: \"2024-06-21 21:15:00\"\nc: '2024-06-21'\n\"d\": !!str 2024\n";
+        assert!(!is_quoted(text, "a"));
+        assert!(is_quoted(text, "b"));
+        assert!(is_quoted(text, "c"));
+        assert!(is_quoted(text, "d"));
+        assert!(!is_quoted(text, "e"));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All of feedsmith's tests, as CI runs them. Needs Python 3 with feedparser
 # and html5lib; the interop step also wants nginx, newsboat, sfeed, sqlite3
-# and chromium (skipped, saying so, where they are missing outside CI).
+# and chromium, the Jekyll parity step jekyll and ruby-jekyll-feed (each
+# skipped, saying so, where they are missing outside CI).
 # .ci/run installs everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,5 +62,10 @@ for variant in "" "content: full" "overall_feed: false"; do
 done
 echo "== W3C Feed Validator: content: full feeds built from ../shared/corpus/powerapps"
 FEEDSMITH="${CARGO_TARGET_DIR:-target}/release/feedsmith" scripts/w3c_full_content.sh
+echo "== Jekyll parity: tests/fixtures/jekyll-site by the real Jekyll + jekyll-feed and by feedsmith"
+# Skipped, loudly, where jekyll is missing outside CI; .ci/run installs it.
+jekyll_started=$SECONDS
+python3 scripts/jekyll_parity.py run "${CARGO_TARGET_DIR:-target}/release/feedsmith"
+echo "== Jekyll parity took $((SECONDS - jekyll_started)) s"
 echo "== real consumers: nginx, feedsmith serve, feedparser over HTTP, newsboat, sfeed, Chromium"
 scripts/interop.sh

@@ -317,7 +317,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     let plan = match write::plan(out, &files, hold) {
         Ok(plan) => plan,
         Err(e) => {
-            messages.push(e.to_string());
+            messages.push(jekyll_feed_file(&prepared, out, &e).unwrap_or_else(|| e.to_string()));
             return Run::stopped(Some(prepared), messages);
         }
     };
@@ -372,6 +372,26 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     run.prepared = Some(prepared);
     run.plan = Some(plan);
     run
+}
+
+/// A foreign file where one of jekyll-feed's feeds goes: jekyll-feed is
+/// still on in the Jekyll build that made the out folder. Says so.
+fn jekyll_feed_file(prepared: &Prepared, out: &Path, error: &write::WriteError) -> Option<String> {
+    let write::WriteError::Foreign(path) = error else {
+        return None;
+    };
+    let theirs = prepared.selection.feeds.iter().any(|feed| {
+        feed.file
+            .as_ref()
+            .is_some_and(|file| out.join(file) == *path || out.join(format!("{file}.gz")) == *path)
+    });
+    theirs.then(|| {
+        format!(
+            "{}: error: exists but was not written by feedsmith; {}",
+            path.display(),
+            crate::site::jekyll_feed::foreign_file_hint()
+        )
+    })
 }
 
 /// Writing failed part-way: exit 3 when something in the out folder had

@@ -62,6 +62,7 @@ pub fn feed_meta() -> FeedMeta<'static> {
         site_title: "T",
         icon: None,
         image: None,
+        jekyll: None,
     }
 }
 

@@ -206,6 +206,7 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
         link: resolve(config.link, "link")?,
         max_bytes: config.max_bytes,
         aliases,
+        jekyll: None,
     })
 }
 

@@ -408,6 +408,23 @@ impl Settings {
         file.future = file.future.or(Some(site.future));
         file.drafts = file.drafts.or(Some(site.show_drafts));
         let mut settings = Settings::new(file, overrides, now)?;
+        // jekyll-feed's feeds, with the full content it writes by default.
+        let jekyll_feed =
+            crate::site::jekyll_feed::JekyllFeedSettings::from_site(&site).map_err(|why| {
+                config_error(format!(
+                    "{}: error: {why}",
+                    site.root.join("_config.yml").display()
+                ))
+            })?;
+        if let Some(jekyll_feed) = jekyll_feed {
+            let title = text(&site.title).unwrap_or_default();
+            let description = text(&site.description).unwrap_or_default();
+            settings
+                .select
+                .definitions
+                .extend(jekyll_feed.definitions(&title, &description));
+            settings.load.keep_body = true;
+        }
         let site = Arc::new(site);
         settings.load.site = Some(crate::load::SiteLoad {
             config: Arc::clone(&site),

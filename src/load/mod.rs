@@ -840,6 +840,33 @@ fn parse_file_unguarded(
             site_document::Prepared::Page(why) => return Outcome::NotArticle(why.into()),
         },
     };
+    // Jekyll renders a document's Liquid before its Markdown. `page` is the
+    // front matter with defaults; `post_url`/`link` need every document's
+    // URL, which one file does not know yet: they are left out with a warning.
+    let body = match (body, &site) {
+        (Some(mut body), Some(document)) => {
+            let skipped = front_matter.body.len() - front_matter.body.trim_start().len();
+            let leading = front_matter.body[..skipped].matches('\n').count();
+            let none = std::collections::HashMap::new();
+            let page = yaml::Node::Map(fields.entries.clone());
+            let cx = crate::site::liquid::LiquidContext {
+                path: relative,
+                body_line: front_matter.first_line
+                    + front_matter.yaml.lines().count()
+                    + 1
+                    + leading,
+                site: &document.site.config.node,
+                page: &page,
+                post_urls: &none,
+                link_urls: &none,
+            };
+            let (text, warnings) = crate::site::liquid::render(&body.text, &cx);
+            out.extend(warnings);
+            body.text = text;
+            Some(body)
+        }
+        (body, _) => body,
+    };
     let cx = article::Context {
         path: relative,
         yaml: front_matter.yaml,

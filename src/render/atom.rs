@@ -20,7 +20,8 @@ pub fn render(meta: &FeedMeta, entries: &[Entry]) -> Result<Vec<u8>, RenderError
             ..Person::default()
         },
     };
-    let atom_entries: Vec<atom_syndication::Entry> = entries.iter().map(entry).collect();
+    let atom_entries: Vec<atom_syndication::Entry> =
+        entries.iter().map(|e| entry(meta, e)).collect();
     let mut namespaces = BTreeMap::new();
     if atom_entries.iter().any(|e| !e.extensions.is_empty()) {
         namespaces.insert("media".to_owned(), MEDIA_NS.to_owned());
@@ -80,8 +81,9 @@ fn link(href: &str, rel: &str, media_type: &str) -> Link {
     }
 }
 
-fn entry(entry: &Entry) -> atom_syndication::Entry {
+fn entry(meta: &FeedMeta, entry: &Entry) -> atom_syndication::Entry {
     let article = entry.article;
+    let jekyll = meta.jekyll.is_some();
     let mut extensions = ExtensionMap::new();
     if let Some(image) = article.image() {
         // atom_syndication writes extension attributes verbatim, unescaped.
@@ -100,10 +102,21 @@ fn entry(entry: &Entry) -> atom_syndication::Entry {
             BTreeMap::from([("thumbnail".to_owned(), vec![thumbnail])]),
         );
     }
+    let (title, updated) = if jekyll {
+        // jekyll-feed: `title | smartify | strip_html | normalize_whitespace`,
+        // updated `last_modified_at | default: date`, even when older.
+        (
+            crate::site::smartify::jekyll_title(&article.title),
+            article.updated.unwrap_or(article.published),
+        )
+    } else {
+        (article.title.clone(), article.updated_or_published())
+    };
     atom_syndication::Entry {
-        title: text(&article.title),
-        id: article.link.clone(),
-        updated: article.updated_or_published().fixed_offset(),
+        title: text(&title),
+        // jekyll-feed's id for a document whose link is its own page.
+        id: article.id.clone().unwrap_or_else(|| article.link.clone()),
+        updated: updated.fixed_offset(),
         published: Some(article.published.fixed_offset()),
         authors: article
             .provider()
@@ -128,7 +141,12 @@ fn entry(entry: &Entry) -> atom_syndication::Entry {
         // warning (MissingTextualContent): fall back to the title.
         summary: Some(text(article.summary().unwrap_or(&article.title))),
         content: entry.full.then(|| Content {
-            value: Some(super::full_html(article)),
+            value: Some(if jekyll {
+                // jekyll-feed: the document's own HTML, nothing added.
+                super::document_html(article)
+            } else {
+                super::full_html(article)
+            }),
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),

@@ -118,6 +118,21 @@ fn memo_key(article: &Article) -> [u8; 32] {
     hash.finalize().into()
 }
 
+/// A document's own HTML, as jekyll-feed's `post.content`: the body
+/// alone, sanitised, URLs absolute against the article's link; empty
+/// without a body.
+pub fn document_html(article: &Article) -> String {
+    let base = Url::parse(&article.link).ok();
+    let html = article
+        .body()
+        .map(|body| sanitize(&body_html(body), base.as_ref(), None))
+        .unwrap_or_default();
+    match text::strip_forbidden(&html) {
+        Cow::Borrowed(_) => html,
+        Cow::Owned(clean) => clean,
+    }
+}
+
 fn make_full_html(article: &Article) -> String {
     // Relative URLs in a body are relative to the document it came from:
     // the article's own link (`originalUrl`, else `webUrl`), always absolute.
@@ -191,9 +206,7 @@ fn body_html(body: &Body) -> String {
         .replace("{% raw %}", "")
         .replace("{% endraw %}", "");
     if body.markdown {
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&text));
-        return html;
+        return markdown_html(&text);
     }
     let lower = text.to_ascii_lowercase();
     if let Some(open) = lower.find("<body") {
@@ -206,6 +219,12 @@ fn body_html(body: &Body) -> String {
         }
     }
     text
+}
+
+/// Markdown as kramdown renders the common cases (see
+/// [`crate::site::jekyll_feed::markdown_html`]).
+fn markdown_html(markdown: &str) -> String {
+    crate::site::jekyll_feed::markdown_html(markdown)
 }
 
 /// Elements kept: text structure, lists, tables, links and images, all

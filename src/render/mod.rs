@@ -16,7 +16,7 @@ use crate::model::{Article, Author};
 use crate::select::{Feed, Topic};
 use chrono::{DateTime, Utc};
 
-pub use content::full_html;
+pub use content::{document_html, full_html};
 pub use html::{autodiscovery_links, index_html};
 pub use opml::opml;
 pub use page::{feed_page, Look, PAGE_CSS_FILE, PAGE_CSS_MAX};
@@ -53,6 +53,8 @@ pub struct FeedMeta<'a> {
     /// The feed's image (RSS `image`, Atom `logo`, JSON Feed `icon`):
     /// a topic's or a definition's, else the site logo, else the icon.
     pub image: Option<&'a str>,
+    /// Entries as jekyll-feed writes them (its feeds, in site mode).
+    pub jekyll: Option<crate::select::JekyllEntries>,
 }
 
 /// An entry with the topics it shows as categories.

@@ -115,6 +115,8 @@ mod tests {
             formats: formats.to_vec(),
             max_bytes: 0,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            file: None,
+            jekyll: None,
         }
     }
 

@@ -79,8 +79,15 @@ pub fn site(
         let kept = render_feed(feed, articles, topics, settings, &mut rendered);
         rendered.entries.push(kept);
     }
-    let kept: Vec<&[usize]> = rendered.entries.iter().map(Vec::as_slice).collect();
-    let list = summaries(feeds, &kept, articles, settings);
+    // Feeds written at a given path (jekyll-feed's) are in no list and
+    // have no page: the index, the OPML list and the pages show the rest.
+    let (listed, kept): (Vec<Feed>, Vec<&[usize]>) = feeds
+        .iter()
+        .zip(&rendered.entries)
+        .filter(|(feed, _)| feed.file.is_none())
+        .map(|(feed, kept)| (feed.clone(), kept.as_slice()))
+        .unzip();
+    let list = summaries(&listed, &kept, articles, settings);
     let site = SiteMeta {
         title: &settings.site_title,
         description: &settings.site_description,
@@ -239,8 +246,12 @@ fn render_feed(
         site_title: &settings.site_title,
         icon: settings.icon.as_deref(),
         image: feed.image.as_deref(),
+        jekyll: feed.jekyll,
     };
-    let full = settings.content == ContentMode::Full;
+    // jekyll-feed's feeds carry the content unless `excerpt_only`.
+    let full = feed
+        .jekyll
+        .map_or(settings.content == ContentMode::Full, |j| !j.excerpt_only);
     // Entries in the order they are given up: oldest first.
     let mut oldest_first: Vec<usize> = (0..feed.entries.len()).collect();
     oldest_first.sort_by(|&a, &b| {

@@ -28,6 +28,60 @@ pub struct FeedDefinition {
     pub max_bytes: Option<u64>,
     /// Old folders, each ending in `/`.
     pub aliases: Vec<String>,
+    /// A feed as jekyll-feed writes it (site mode); `None` for the others.
+    pub jekyll: Option<JekyllFeedSpec>,
+}
+
+/// One of jekyll-feed's feeds: a single Atom file holding one collection's
+/// documents (one category's, or one feed per tag), with jekyll-feed's
+/// titles, ids and content. Built by `site::jekyll_feed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JekyllFeedSpec {
+    /// The Atom file, relative to the out folder; with `tags`, `{tag}`
+    /// stands for the tag.
+    pub file: String,
+    /// `posts`, or a collection named in `feed.collections`.
+    pub collection: String,
+    /// Only documents with this category (compared exactly, as Liquid's
+    /// `where` does).
+    pub category: Option<String>,
+    /// One feed per tag (`feed.tags`).
+    pub tags: Option<TagFeeds>,
+    /// `feed.excerpt_only`: entries without content.
+    pub excerpt_only: bool,
+}
+
+/// Which tags get a feed: `only` (else every tag of the collection's
+/// documents) less `except`, and only names of ASCII letters, digits and
+/// `_`, as jekyll-feed accepts them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagFeeds {
+    pub only: Option<Vec<String>>,
+    pub except: Vec<String>,
+}
+
+impl TagFeeds {
+    /// Whether jekyll-feed writes a feed for `tag`.
+    pub fn accepts(&self, tag: &str) -> bool {
+        !tag.is_empty()
+            && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && self
+                .only
+                .as_ref()
+                .is_none_or(|only| only.iter().any(|t| t == tag))
+            && !self.except.iter().any(|t| t == tag)
+    }
+}
+
+impl JekyllFeedSpec {
+    /// Whether `article` belongs to this feed (tags are split later).
+    pub fn matches(&self, article: &Article) -> bool {
+        article.collection.as_deref() == Some(self.collection.as_str())
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| article.categories.iter().any(|a| a == c))
+    }
 }
 
 /// Built-in or from the config.
@@ -55,6 +109,7 @@ impl FeedDefinition {
             link: None,
             max_bytes: None,
             aliases: Vec::new(),
+            jekyll: None,
         }
     }
 }

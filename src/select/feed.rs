@@ -45,12 +45,29 @@ pub struct Feed {
     pub max_bytes: u64,
     /// Old `dir`s of this feed: redirected to it.
     pub aliases: Vec<String>,
+    /// The one file of a feed written at a given path (jekyll-feed's
+    /// `feed.xml`, `feed/news.xml`), relative to the out folder; such a
+    /// feed has no page and is listed nowhere.
+    pub file: Option<String>,
+    /// Entries as jekyll-feed writes them (site mode).
+    pub jekyll: Option<JekyllEntries>,
+}
+
+/// How jekyll-feed writes entries: titles through `smartify`, ids from
+/// `Article::id`, the document's own HTML as content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JekyllEntries {
+    /// `feed.excerpt_only`: no content.
+    pub excerpt_only: bool,
 }
 
 impl Feed {
     /// The file of `format`, relative to the out folder.
     pub fn path(&self, format: Format) -> String {
-        format!("{}{}", self.dir, format.file_name())
+        match &self.file {
+            Some(file) => file.clone(),
+            None => format!("{}{}", self.dir, format.file_name()),
+        }
     }
 
     /// The feed's page, relative to the out folder.

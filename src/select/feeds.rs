@@ -1,8 +1,8 @@
 //! From definitions to feeds: filter the candidates, order them, split
 //! them by value with `per`, cut each feed at its limit.
 
-use super::definition::{DefinitionKind, FeedDefinition, Per, Sort};
-use super::feed::{Feed, FeedKind};
+use super::definition::{DefinitionKind, FeedDefinition, JekyllFeedSpec, Per, Sort};
+use super::feed::{Feed, FeedKind, JekyllEntries};
 use super::slug::slugify;
 use super::topics::{most_used, SlugResolver, Topic, TopicTable};
 use super::SelectSettings;
@@ -37,6 +37,12 @@ pub fn build(
         };
         let matched = matching(articles, candidates, topics, resolver, definition, settings);
         let first = feeds.len();
+        if let Some(spec) = &definition.jekyll {
+            feeds.extend(jekyll_feeds(
+                kind, definition, spec, articles, matched, settings,
+            ));
+            continue;
+        }
         match definition.per {
             None => feeds.push(feed(kind, definition, None, matched, settings)),
             Some(per) => {
@@ -102,6 +108,10 @@ fn matching(
         .filter(|&i| {
             let article = &articles[i];
             !(no_drafts && article.draft)
+                && definition
+                    .jekyll
+                    .as_ref()
+                    .is_none_or(|j| j.matches(article))
                 && filter.matches(article, settings.now)
                 && topics_match(i)
         })
@@ -240,6 +250,8 @@ fn feed(
         formats: definition.formats.clone(),
         max_bytes: definition.max_bytes.unwrap_or(settings.max_bytes),
         aliases: definition.aliases.clone(),
+        file: None,
+        jekyll: None,
     }
 }
 
@@ -324,7 +336,67 @@ fn per_feed(
             .iter()
             .map(|alias| format!("{alias}{key}/"))
             .collect(),
+        file: None,
+        jekyll: None,
     }
+}
+
+/// jekyll-feed's feeds of one definition: one file, or one per accepted
+/// tag (of `only`, else of the matching documents; a tag in `only` that no
+/// document has gets an empty feed, as jekyll-feed writes one).
+fn jekyll_feeds(
+    kind: FeedKind,
+    definition: &FeedDefinition,
+    spec: &JekyllFeedSpec,
+    articles: &[Article],
+    matched: Vec<usize>,
+    settings: &SelectSettings,
+) -> Vec<Feed> {
+    let one = |key: Option<String>, entries: Vec<usize>| {
+        let file = match &key {
+            Some(tag) => spec.file.replace("{tag}", tag),
+            None => spec.file.clone(),
+        };
+        let dir = file.rfind('/').map_or("", |i| &file[..=i]).to_owned();
+        Feed {
+            dir,
+            name: key.clone().unwrap_or_else(|| file.clone()),
+            group: FEEDS_GROUP.to_owned(),
+            file: Some(file),
+            jekyll: Some(JekyllEntries {
+                excerpt_only: spec.excerpt_only,
+            }),
+            ..feed(kind, definition, key, entries, settings)
+        }
+    };
+    let Some(tags) = &spec.tags else {
+        return vec![one(None, matched)];
+    };
+    // jekyll-feed writes tag feeds only when some post has a tag.
+    if !matched.iter().any(|&i| !articles[i].tags.is_empty()) {
+        return Vec::new();
+    }
+    let mut names: Vec<&str> = match &tags.only {
+        Some(only) => only.iter().map(String::as_str).collect(),
+        None => matched
+            .iter()
+            .flat_map(|&i| articles[i].tags.iter().map(String::as_str))
+            .collect(),
+    };
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|tag| tags.accepts(tag))
+        .map(|tag| {
+            let entries = matched
+                .iter()
+                .copied()
+                .filter(|&i| articles[i].tags.iter().any(|t| t == tag))
+                .collect();
+            one(Some(tag.to_owned()), entries)
+        })
+        .collect()
 }
 
 /// A parent that has no feed of its own (or is the feed itself) is dropped.

@@ -11,8 +11,8 @@ mod link_key;
 mod slug;
 mod topics;
 
-pub use definition::{DefinitionKind, FeedDefinition, Filter, Per, Sort};
-pub use feed::{Feed, FeedKind, PAGE_FILE, TOPICS_DIR};
+pub use definition::{DefinitionKind, FeedDefinition, Filter, JekyllFeedSpec, Per, Sort, TagFeeds};
+pub use feed::{Feed, FeedKind, JekyllEntries, PAGE_FILE, TOPICS_DIR};
 pub use slug::{slugify, MAX_SLUG_BYTES};
 pub use topics::{SlugResolver, Topic, TopicTable};
 

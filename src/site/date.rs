@@ -332,6 +332,75 @@ mod tests {
     }
 
     #[test]
+    fn the_fixture_site_dates_in_london() {
+        // jekyll-fixture's site (`timezone: Europe/London`), as
+        // /work/wt/jekyll-facts.md records what Jekyll made of each.
+        let london = chrono_tz::Europe::London;
+        for (text, written, expected) in [
+            (
+                "2021-03-01 13:29:00 +0100",
+                Written::Plain,
+                "2021-03-01T12:29:00Z",
+            ),
+            (
+                "2021-03-28 01:30:00",
+                Written::Quoted,
+                "2021-03-28T01:30:00Z",
+            ),
+            (
+                "2021-10-31 01:30:00",
+                Written::Quoted,
+                "2021-10-31T01:30:00Z",
+            ),
+            ("2022-07-14", Written::Plain, "2022-07-13T23:00:00Z"),
+            (
+                "2022-08-01T06:45:00Z",
+                Written::Plain,
+                "2022-08-01T06:45:00Z",
+            ),
+            (
+                "2022-09-10T18:00:00-04:00",
+                Written::Plain,
+                "2022-09-10T22:00:00Z",
+            ),
+            (
+                "2024-02-29 23:30:00 -0800",
+                Written::Plain,
+                "2024-03-01T07:30:00Z",
+            ),
+            (
+                "2024-06-21 21:15:00",
+                Written::Plain,
+                "2024-06-21T21:15:00Z",
+            ),
+            (
+                "2024-06-21T21:15:00",
+                Written::Plain,
+                "2024-06-21T21:15:00Z",
+            ),
+            (
+                "2024-06-21 21:15:00",
+                Written::Quoted,
+                "2024-06-21T20:15:00Z",
+            ),
+            (
+                "2023-08-05 05:30:00",
+                Written::Quoted,
+                "2023-08-05T04:30:00Z",
+            ),
+            ("2023-11-02", Written::Plain, "2023-11-02T00:00:00Z"),
+        ] {
+            assert_eq!(
+                parse_written(text, written, london),
+                Ok(at(expected)),
+                "{text} {written:?}"
+            );
+        }
+        let day = from_file_name("2019-04-02-first-light.md").unwrap();
+        assert_eq!(file_name_instant(day, london), at("2019-04-01T23:00:00Z"));
+    }
+
+    #[test]
     fn file_name_dates_are_local_midnight() {
         let sao_paulo = chrono_tz::America::Sao_Paulo;
         for (name, expected) in [

@@ -134,10 +134,7 @@ impl<'a> DocumentUrlInput<'a> {
     /// The file name without its extension (`File.basename(path, ".*")`).
     pub fn basename_without_ext(&self) -> &'a str {
         let name = self.relative_path.rsplit('/').next().unwrap_or("");
-        match name.rfind('.') {
-            Some(i) if i > 0 => &name[..i],
-            _ => name,
-        }
+        split_ext(name).0
     }
 
     /// Jekyll's `data["slug"]`: the front matter's, else the file name
@@ -158,14 +155,8 @@ impl<'a> DocumentUrlInput<'a> {
     /// without extension, the collection folder taken out, trailing dots
     /// removed.
     fn cleaned_relative_path(&self) -> String {
-        let path = self.relative_path;
-        let name = path.rsplit('/').next().unwrap_or("");
-        let ext_len = match name.rfind('.') {
-            Some(i) if i > 0 => name.len() - i,
-            _ => 0,
-        };
-        let without_ext = &path[..path.len() - ext_len];
-        without_ext
+        split_ext(self.relative_path)
+            .0
             .replacen(self.collection_dir, "", 1)
             .trim_end_matches('.')
             .to_string()
@@ -256,6 +247,67 @@ pub fn url(input: &DocumentUrlInput<'_>) -> Result<String, PermalinkError> {
     Ok(sanitize(&out))
 }
 
+/// What Jekyll's converter writes for a file name: `.html` for Markdown
+/// (the default `markdown_ext`: markdown, mkdown, mkdn, mkd, md), `.css`
+/// for Sass, else the file's own extension (`.html`, `.xml`, `.txt`), or
+/// nothing for a name without one.
+pub fn output_ext(file_name: &str) -> &str {
+    let ext = split_ext(file_name).1;
+    match ext.to_ascii_lowercase().as_str() {
+        ".markdown" | ".mkdown" | ".mkdn" | ".mkd" | ".md" => ".html",
+        ".scss" | ".sass" => ".css",
+        _ => ext,
+    }
+}
+
+/// A path without its file name's extension, and the extension with its
+/// dot (Ruby's `File.extname`: none for a name starting with its only dot).
+fn split_ext(path: &str) -> (&str, &str) {
+    let name_start = path.rfind('/').map_or(0, |i| i + 1);
+    match path[name_start..].rfind('.') {
+        Some(i) if i > 0 => path.split_at(name_start + i),
+        _ => (path, ""),
+    }
+}
+
+/// A page's URL (a file outside any collection: `about.md`,
+/// `docs/index.html`, `feed.xml`) as Jekyll's `Page#url` makes it, for
+/// `{% link %}`: the front matter's `permalink:` or else
+/// `/:path/:basename:output_ext` for non-HTML output, `/:path/` for an
+/// `index` page, `/:path/:basename` with the site style's ending for the
+/// others; `relative_path` is from the site root.
+pub fn page_url(relative_path: &str, site: &Permalink, permalink: Option<&str>) -> String {
+    let (dir, name) = match relative_path.rfind('/') {
+        Some(i) => (&relative_path[..i], &relative_path[i + 1..]),
+        None => ("", relative_path),
+    };
+    let basename = split_ext(name).0.trim_end_matches('.');
+    let ext = output_ext(name);
+    let template = match permalink {
+        Some(permalink) => permalink.to_string(),
+        None if !matches!(ext, ".html" | ".htm" | ".xhtml") => {
+            "/:path/:basename:output_ext".to_string()
+        }
+        None if basename == "index" => "/:path/".to_string(),
+        None => site.with_suffix("/:path/:basename"),
+    };
+    // Jekyll's `generate_url_from_hash`: each key in turn, every
+    // occurrence, until no `:` is left.
+    let dir = format!("/{dir}");
+    let mut url = template;
+    for (key, value) in [
+        ("path", dir.as_str()),
+        ("basename", basename),
+        ("output_ext", ext),
+    ] {
+        if !url.contains(':') {
+            break;
+        }
+        url = url.replace(&format!(":{key}"), &escape_path(value));
+    }
+    sanitize(&url)
+}
+
 /// Jekyll's `Document#id` for a document: the URL's folder joined with
 /// the raw slug (`/2021/03/01/hello`). jekyll-feed's `<id>` is this
 /// through [`absolute_url`].
@@ -300,8 +352,7 @@ fn path_safe(b: u8) -> bool {
 
 /// Jekyll's `URL.escape_path` for one placeholder value: kept when only
 /// `[a-zA-Z0-9./-]`; else percent-encoded as `Addressable::URI.encode`
-/// does (a `?` starts a query and a `#` a fragment, both kept), with the
-/// first `#` then written `%23`.
+/// does (a `?` starts a query and stays), every `#` written `%23`.
 pub fn escape_path(value: &str) -> String {
     if value.is_empty()
         || value
@@ -312,13 +363,13 @@ pub fn escape_path(value: &str) -> String {
     }
     let mut out = String::with_capacity(value.len() * 3 / 2);
     for b in value.bytes() {
-        if path_safe(b) || b == b'?' || b == b'#' {
+        if path_safe(b) || b == b'?' {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out.replacen('#', "%23", 1)
+    out
 }
 
 /// Jekyll's `absolute_url` filter on a path: `site_url` + `baseurl`
@@ -335,21 +386,33 @@ pub fn absolute_url(site_url: &str, baseurl: &str, path: &str) -> String {
         }
     };
     let relative = normalize_path(&format!("{}{}", lead(base), lead(path)));
-    format!("{}{}", site_url.trim_end_matches('/'), relative)
+    if site_url.is_empty() {
+        return relative;
+    }
+    format!("{}{}", normalize_site_url(site_url), relative)
 }
 
 /// Percent-encodes what Addressable's `normalize` encodes in a path,
-/// query and fragment; existing `%XX` escapes stay as written.
+/// query and fragment: `%XX` of an unreserved character is decoded, other
+/// `%XX` get upper-case hex, a `%` starting no escape is `%25`.
 fn normalize_path(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = String::with_capacity(path.len() + 8);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let escape = b == b'%'
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-        if escape || path_safe(b) || b == b'?' || b == b'#' {
+        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
+        if let (b'%', Some(hi), Some(lo)) = (b, hex(i + 1), hex(i + 2)) {
+            let decoded = (hi * 16 + lo) as u8;
+            if decoded.is_ascii_alphanumeric() || b"-._~".contains(&decoded) {
+                out.push(decoded as char);
+            } else {
+                out.push_str(&format!("%{decoded:02X}"));
+            }
+            i += 3;
+            continue;
+        }
+        if path_safe(b) || b == b'?' || b == b'#' {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -357,6 +420,27 @@ fn normalize_path(path: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// A site `url` as Addressable normalises it: scheme and host lower-case,
+/// the scheme's default port dropped, no trailing `/`.
+fn normalize_site_url(site_url: &str) -> String {
+    let site_url = site_url.trim_end_matches('/');
+    let Some((scheme, rest)) = site_url.split_once("://") else {
+        return site_url.to_string();
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let mut host = authority.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => "",
+    };
+    if !default_port.is_empty() && host.ends_with(default_port) {
+        host.truncate(host.len() - default_port.len());
+    }
+    format!("{scheme}://{host}{path}")
 }
 
 #[cfg(test)]
@@ -490,6 +574,34 @@ mod tests {
     }
 
     #[test]
+    fn drafts_as_jekyll_drafts_makes_them() {
+        // `jekyll build --drafts`: drafts are posts read from `_drafts`.
+        let mut d = post("_drafts/dated-draft.md");
+        d.categories = cats(&["Ideas"]);
+        d.date = (2021, 4, 4, 12, 0, 0);
+        check(
+            d,
+            "/ideas/2021/04/04/dated-draft.html",
+            "/ideas/2021/04/04/dated-draft",
+        );
+        let mut d = post("fr/_drafts/brouillon.md");
+        d.categories = cats(&["fr"]);
+        d.date = (2021, 4, 5, 12, 0, 0);
+        check(
+            d,
+            "/fr/2021/04/05/brouillon.html",
+            "/fr/2021/04/05/brouillon",
+        );
+        let mut d = post("_drafts/2021-04-06-with-date-name.md");
+        d.date = (2021, 4, 6, 12, 0, 0);
+        check(
+            d,
+            "/2021/04/06/with-date-name.html",
+            "/2021/04/06/with-date-name",
+        );
+    }
+
+    #[test]
     fn collections_with_their_templates() {
         let notes = collection_template("notes", None, &Permalink::default());
         assert_eq!(notes, "/:collection/:path:output_ext");
@@ -555,6 +667,175 @@ mod tests {
     }
 
     #[test]
+    fn pages_as_jekyll_makes_their_urls() {
+        // `{{ page.url }}` of every page of four sites, one per `permalink:`.
+        let pages = [
+            "about.md",
+            "custom.md",
+            "custom2.md",
+            "docs/data.json",
+            "docs/deep/Ünï",
+            "docs/index.htm",
+            "docs/index.md",
+            "docs/intro.md",
+            "feed.xml",
+            "index.html",
+            "old.htm",
+            "sp ace.html",
+        ];
+        let front = |page: &str| match page {
+            "custom.md" => Some("/x/:basename/"),
+            "custom2.md" => Some("/:path/:basename:output_ext"),
+            _ => None,
+        };
+        let fixed = [
+            "/x/custom/",
+            "/custom2.html",
+            "/docs/data.json",
+            "/docs/deep/%C3%9Cn%C3%AF",
+            "/docs/",
+            "/docs/",
+        ];
+        for (style, about, intro, rest) in [
+            (
+                "date",
+                "/about.html",
+                "/docs/intro.html",
+                ["/feed.xml", "/", "/old.htm", "/sp%20ace.html"],
+            ),
+            (
+                "pretty",
+                "/about/",
+                "/docs/intro/",
+                ["/feed.xml", "/", "/old/", "/sp%20ace/"],
+            ),
+            (
+                "/:categories/:title/",
+                "/about/",
+                "/docs/intro/",
+                ["/feed.xml", "/", "/old/", "/sp%20ace/"],
+            ),
+            (
+                "/:year/:title",
+                "/about",
+                "/docs/intro",
+                ["/feed.xml", "/", "/old", "/sp%20ace"],
+            ),
+        ] {
+            let style = Permalink::parse(style);
+            let expected: Vec<&str> = [about]
+                .into_iter()
+                .chain(fixed)
+                .chain([intro])
+                .chain(rest)
+                .collect();
+            let got: Vec<String> = pages
+                .iter()
+                .map(|p| page_url(p, &style, front(p)))
+                .collect();
+            assert_eq!(got, expected, "{style:?}");
+        }
+    }
+
+    #[test]
+    fn output_extensions() {
+        for (name, ext) in [
+            ("_posts/2021-01-01-a.md", ".html"),
+            ("a.markdown", ".html"),
+            ("a.MD", ".html"),
+            ("a.html", ".html"),
+            ("a.htm", ".htm"),
+            ("a.txt", ".txt"),
+            ("style.scss", ".css"),
+            ("_notes/sub/no-extension", ""),
+            (".htaccess", ""),
+        ] {
+            assert_eq!(output_ext(name), ext, "{name}");
+        }
+    }
+
+    #[test]
+    fn escape_path_as_jekyll_escapes() {
+        // What `Jekyll::URL.escape_path` returned for each.
+        for (value, expected) in [
+            ("a#b#c", "a%23b%23c"),
+            ("a?b?c#d?e", "a?b?c%23d?e"),
+            ("x y", "x%20y"),
+            ("50%", "50%25"),
+            ("ü/ö", "%C3%BC/%C3%B6"),
+            ("a[b]", "a%5Bb%5D"),
+            ("q&a=b", "q&a=b"),
+            ("a|b", "a%7Cb"),
+            ("a^b", "a%5Eb"),
+            ("a\"b", "a%22b"),
+            ("a<b>", "a%3Cb%3E"),
+            ("a{b}", "a%7Bb%7D"),
+            ("a`b", "a%60b"),
+            ("a\\b", "a%5Cb"),
+            ("~x_y", "~x_y"),
+            ("a b#c d?e f", "a%20b%23c%20d?e%20f"),
+            ("", ""),
+            ("2021/03", "2021/03"),
+        ] {
+            assert_eq!(escape_path(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn absolute_urls_normalised_as_addressable_does() {
+        // What `Addressable::URI.parse(s).normalize` gave.
+        for (site, path, expected) in [
+            (
+                "https://example.org",
+                "/a%7eb",
+                "https://example.org/blog/a~b",
+            ),
+            (
+                "https://example.org",
+                "/a%c3%bcb",
+                "https://example.org/blog/a%C3%BCb",
+            ),
+            (
+                "https://example.org",
+                "/a b|c",
+                "https://example.org/blog/a%20b%7Cc",
+            ),
+            (
+                "https://example.org",
+                "/x%2Fy",
+                "https://example.org/blog/x%2Fy",
+            ),
+            (
+                "https://example.org",
+                "/a[b]",
+                "https://example.org/blog/a%5Bb%5D",
+            ),
+            (
+                "https://example.org",
+                "/50%",
+                "https://example.org/blog/50%25",
+            ),
+            (
+                "https://example.org",
+                "/a%zz",
+                "https://example.org/blog/a%25zz",
+            ),
+            (
+                "https://Example.ORG:443",
+                "/b",
+                "https://example.org/blog/b",
+            ),
+            (
+                "http://example.org:8080/",
+                "/b",
+                "http://example.org:8080/blog/b",
+            ),
+        ] {
+            assert_eq!(absolute_url(site, "/blog", path), expected, "{site} {path}");
+        }
+    }
+
+    #[test]
     fn unknown_placeholders_stop_as_in_jekyll() {
         let mut d = post("_posts/2021-03-01-x.md");
         d.permalink = Some("/:nope/:title/");
@@ -574,5 +855,102 @@ mod tests {
             url(&input),
             Err(PermalinkError::UnknownPlaceholder("nope".into()))
         );
+    }
+}
+
+#[cfg(test)]
+mod observed {
+    //! Every document of nine tiny sites as `jekyll build` 4.3.1 printed
+    //! it (`testdata/permalink_jekyll.json`: one site per permalink style
+    //! or template, `url: https://example.org`, `baseurl: /blog`,
+    //! `timezone: Europe/Berlin`; the printed `slug`, `categories`,
+    //! `permalink` and date are the inputs, `url`, `id` and their
+    //! `absolute_url` the expected outputs).
+    use super::*;
+    use serde::Deserialize;
+    use std::collections::HashMap;
+
+    #[derive(Deserialize)]
+    struct Site {
+        site: String,
+        permalink: Option<String>,
+        collection_permalinks: HashMap<String, String>,
+        docs: Vec<Doc>,
+    }
+
+    #[derive(Deserialize)]
+    struct Doc {
+        collection: String,
+        relative_path: String,
+        permalink: Option<String>,
+        slug: String,
+        categories: Vec<String>,
+        date: String,
+        url: String,
+        id: String,
+        absolute_id: String,
+        absolute_url: String,
+    }
+
+    #[test]
+    fn every_observed_document() {
+        let sites: Vec<Site> = serde_json::from_str(include_str!("testdata/permalink_jekyll.json"))
+            .unwrap_or_else(|e| panic!("permalink_jekyll.json: {e}"));
+        let berlin = chrono_tz::Europe::Berlin;
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for site in &sites {
+            let style = site
+                .permalink
+                .as_deref()
+                .map_or_else(Permalink::default, Permalink::parse);
+            for doc in &site.docs {
+                let template = collection_template(
+                    &doc.collection,
+                    site.collection_permalinks
+                        .get(&doc.collection)
+                        .map(String::as_str),
+                    &style,
+                );
+                let date = DateTime::parse_from_rfc3339(&doc.date)
+                    .unwrap_or_else(|e| panic!("{}: {e}", doc.date))
+                    .with_timezone(&berlin);
+                let dir = format!("_{}", doc.collection);
+                let input = DocumentUrlInput {
+                    collection: &doc.collection,
+                    collection_dir: &dir,
+                    relative_path: &doc.relative_path,
+                    template: &template,
+                    permalink: doc.permalink.as_deref(),
+                    date,
+                    slug: Some(&doc.slug),
+                    categories: &doc.categories,
+                    output_ext: output_ext(&doc.relative_path),
+                };
+                let got_url = url(&input).unwrap_or_else(|e| e.to_string());
+                let got_id = document_id(&input, &got_url);
+                let got = (
+                    got_url.clone(),
+                    got_id.clone(),
+                    absolute_url("https://example.org", "/blog", &got_id),
+                    absolute_url("https://example.org", "/blog", &got_url),
+                );
+                let expected = (
+                    doc.url.clone(),
+                    doc.id.clone(),
+                    doc.absolute_id.clone(),
+                    doc.absolute_url.clone(),
+                );
+                if got != expected {
+                    wrong.push(format!(
+                        "{} {}: {got:?}\n  Jekyll {expected:?}",
+                        site.site, doc.relative_path
+                    ));
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} documents");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

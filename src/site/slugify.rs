@@ -320,6 +320,26 @@ mod tests {
         assert_eq!(slugify(s, Mode::None, true), s);
     }
 
+    /// `[text, mode, cased, slug]` rows printed by Jekyll 4.3.1's own
+    /// `Jekyll::Utils.slugify` (i18n 1.10) for every mode, cased or not.
+    #[test]
+    fn every_mode_matches_jekyll() {
+        let rows: Vec<(String, String, bool, String)> =
+            serde_json::from_str(include_str!("testdata/slugify_jekyll.json"))
+                .unwrap_or_else(|e| panic!("slugify_jekyll.json: {e}"));
+        assert!(rows.len() > 200);
+        let mut wrong = Vec::new();
+        for (text, mode, cased, expected) in &rows {
+            let got = slugify(text, Mode::from_name(mode), *cased);
+            if &got != expected {
+                wrong.push(format!(
+                    "{text:?} {mode} cased={cased}: {got:?}, Jekyll {expected:?}"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
     #[test]
     fn latin_table_is_sorted() {
         assert!(LATIN.windows(2).all(|w| w[0].0 < w[1].0));

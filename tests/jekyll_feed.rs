@@ -1,0 +1,198 @@
+//! jekyll-feed's feeds in site mode, on the Jekyll fixture site
+//! (tests/fixtures/jekyll-site): the same files and entries as the real
+//! jekyll-feed 0.17 wrote for it (recorded from `TZ=UTC jekyll build` in
+//! tests/fixtures/jekyll-feed-entries.tsv), a foreign file at one of their
+//! paths refused, and bodies without Liquid left in them.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// After every post of the fixture but the one dated 2099.
+const AFTER_THE_POSTS: &str = "2026-01-01T00:00:00Z";
+
+fn build_site(dir: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["build", "--now", AFTER_THE_POSTS];
+    args.extend_from_slice(extra);
+    feedsmith(dir, &args)
+}
+
+/// Each entry of the Atom file as the recording has it: feed, position,
+/// id, link, published, updated (as UTC instants), title as a reader
+/// shows it.
+fn entries(out: &Path, feed: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(out.join(feed)).unwrap_or_else(|e| panic!("{feed}: {e}"));
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
+    let instant = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap_or_else(|e| panic!("{feed}: {s}: {e}"))
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    doc.root_element()
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .enumerate()
+        .map(|(i, entry)| {
+            let child = |name: &str| {
+                entry
+                    .children()
+                    .find(|n| n.has_tag_name(name))
+                    .unwrap_or_else(|| panic!("{feed}: entry {i} has no {name}"))
+            };
+            let title = child("title");
+            let mut shown = title.text().unwrap_or("").to_owned();
+            if title.attribute("type") == Some("html") {
+                shown = html_escape::decode_html_entities(&shown).into_owned();
+            }
+            let link = entry
+                .children()
+                .find(|n| {
+                    n.has_tag_name("link") && n.attribute("rel").is_none_or(|r| r == "alternate")
+                })
+                .and_then(|n| n.attribute("href"))
+                .unwrap_or("");
+            [
+                feed.to_owned(),
+                (i + 1).to_string(),
+                child("id").text().unwrap_or("").to_owned(),
+                link.to_owned(),
+                instant(child("published").text().unwrap_or("")),
+                instant(child("updated").text().unwrap_or("")),
+                shown,
+            ]
+            .join("\t")
+        })
+        .collect()
+}
+
+fn recorded() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jekyll-feed-entries.tsv");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The jekyll-feed files below `out`: everything under `feed/` and the
+/// root `feed.xml`.
+fn jekyll_feed_files(out: &Path) -> Vec<String> {
+    files(out)
+        .into_iter()
+        .filter(|f| f == "feed.xml" || f.starts_with("feed/"))
+        .collect()
+}
+
+#[test]
+fn the_fixture_gets_jekyll_feeds_files_and_entries() {
+    let dir = fixture("jekyll-site");
+    let run = build_site(dir.path(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let out = dir.path().join("feeds");
+    let want = recorded();
+    let mut want_files: Vec<String> = want
+        .iter()
+        .map(|l| l.split('\t').next().unwrap_or("").to_owned())
+        .collect();
+    want_files.dedup();
+    let mut got_files = jekyll_feed_files(&out);
+    got_files.sort();
+    want_files.sort();
+    assert_eq!(got_files, want_files, "jekyll-feed's files, no more");
+    let mut got = Vec::new();
+    let mut order: Vec<String> = want_files.clone();
+    order.sort_by_key(|f| want.iter().position(|l| l.starts_with(&format!("{f}\t"))));
+    for feed in &order {
+        got.extend(entries(&out, feed));
+    }
+    assert_eq!(got, want);
+    // Listed nowhere, no page of their own.
+    let opml = std::fs::read_to_string(out.join("index.opml")).unwrap();
+    assert!(!opml.contains("by_tag"), "{opml}");
+    assert!(!out.join("feed/index.html").exists());
+}
+
+#[test]
+fn a_draft_is_in_jekyll_feeds_only_with_drafts() {
+    let dir = fixture("jekyll-site");
+    let draft = "https://harbourlights.example/log/seamanship/2025/11/20/unfinished-passage-plan";
+    let run = build_site(dir.path(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let out = dir.path().join("feeds");
+    assert!(!entries(&out, "feed.xml").iter().any(|e| e.contains(draft)));
+    let run = build_site(dir.path(), &["--drafts"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for feed in ["feed.xml", "feed/seamanship.xml"] {
+        let first = entries(&out, feed).into_iter().next().unwrap_or_default();
+        assert!(first.contains(draft), "{feed}: {first}");
+    }
+}
+
+#[test]
+fn a_feed_jekyll_feed_wrote_stops_the_run_naming_it() {
+    let dir = fixture("jekyll-site");
+    let site = dir.path().join("_site");
+    write(
+        &site,
+        "feed.xml",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><generator uri=\"https://jekyllrb.com/\" version=\"4.3.1\">Jekyll</generator></feed>\n",
+    );
+    let run = build_site(dir.path(), &["--out", "_site"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert_stderr_contains(
+        &run,
+        "_site/feed.xml: error: exists but was not written by feedsmith",
+    );
+    assert_stderr_contains(&run, "remove `jekyll-feed` from `plugins`");
+    assert_stderr_contains(&run, "keep `feed:`");
+    // Nothing written, the file left as it was.
+    assert!(std::fs::read_to_string(site.join("feed.xml"))
+        .unwrap()
+        .contains("jekyllrb.com"));
+    assert!(!site.join("feed/seamanship.xml").exists());
+}
+
+#[test]
+fn bodies_carry_no_liquid_and_warnings_name_the_line() {
+    let dir = fixture("jekyll-site");
+    let run = build_site(dir.path(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let feed = std::fs::read_to_string(dir.path().join("feeds/feed.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let contents: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("content"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(contents.len(), 10, "full content, as jekyll-feed writes it");
+    let liquid = contents
+        .iter()
+        .find(|c| c.contains("This log is called"))
+        .expect("the Liquid post's content");
+    assert!(
+        liquid.contains("This log is called Harbour Lights: a sailor\u{2019}s log"),
+        "{liquid}"
+    );
+    assert!(
+        liquid.contains("https://harbourlights.example/log/assets/site.css"),
+        "{liquid}"
+    );
+    // {% raw %} kept its text; no other tag or object is left.
+    assert!(
+        liquid.contains("you would write {{ page.title }} to print"),
+        "{liquid}"
+    );
+    assert!(!liquid.contains("{%"), "{liquid}");
+    assert!(
+        !liquid.contains("{{ site") && !liquid.contains("relative_url"),
+        "{liquid}"
+    );
+    assert_stderr_contains(
+        &run,
+        "_posts/2023-05-20-liquid-in-the-log.md:16: warning: Liquid tag `include` is not supported in feeds",
+    );
+}

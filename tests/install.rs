@@ -218,3 +218,43 @@ fn init_writes_a_commented_config_and_never_overwrites() {
     assert_stderr_contains(&missing, "nope");
     assert!(!empty.path().join("feedsmith.yaml").exists());
 }
+
+/// `feedsmith init` in the Jekyll fixture site: site mode's facts, the
+/// values `_config.yml` holds written off, and a build that works as is.
+#[test]
+fn init_in_a_jekyll_site_writes_its_values_off() {
+    let dir = fixture("jekyll-site");
+    let run = feedsmith(dir.path(), &["init"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("feedsmith.yaml")).unwrap();
+    for expected in [
+        "# Content folder `.`: ",
+        "# Build with: feedsmith build\n",
+        "# Collections read besides posts: voyages, galley.",
+        "# title: \"Harbour Lights: a sailor's log\"   # _config.yml says so",
+        "# site_url: \"https://harbourlights.example/log/\"   # _config.yml says so",
+        "# language: \"en-GB\"   # _config.yml says so",
+        "# base_url: https://harbourlights.example/log/feeds/",
+        "# Folders (articles): _posts (",
+    ] {
+        assert!(text.contains(expected), "lacks {expected:?}:\n{text}");
+    }
+    // Nothing in it overrides _config.yml: every key line is off.
+    assert!(
+        text.lines().all(|l| l.is_empty() || l.starts_with('#')),
+        "{text}"
+    );
+    let built = feedsmith(
+        dir.path(),
+        &["build", "--quiet", "--now", "2026-01-01T00:00:00Z"],
+    );
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let feed = parse_feed(&dir.path().join("feeds/atom.xml"));
+    assert_eq!(
+        feed.title.unwrap().content,
+        "Harbour Lights: a sailor's log"
+    );
+    let again = feedsmith(dir.path(), &["init", "."]);
+    assert_eq!(again.status, 2);
+    assert_stderr_contains(&again, "./feedsmith.yaml: error: exists already");
+}

@@ -23,6 +23,22 @@ if ! git diff --exit-code -- feeds/ || [ -n "$(git status --porcelain -- feeds/)
     git status --short -- feeds/ >&2
     exit 1
 fi
+if [ "${CI:-}" = true ]; then
+    # As the README's Install section says, on this clean clone: the
+    # installed binary (not target/) builds a copy of the sample, and the
+    # crate packages and builds from its package alone.
+    echo "== cargo install --locked --path . builds a binary that builds the sample"
+    install_work=$(mktemp -d)
+    cargo install --locked --quiet --path . --root "$install_work/root"
+    mkdir "$install_work/sample"
+    cp -R content feedsmith.yaml "$install_work/sample/"
+    (cd "$install_work/sample" && "$install_work/root/bin/feedsmith" build --quiet)
+    diff -r -x '.feedsmith*' feeds "$install_work/sample/feeds"
+    ls -l "$install_work/root/bin/feedsmith"
+    rm -rf "$install_work"
+    echo "== cargo package --locked (and it builds from the package)"
+    cargo package --locked --quiet
+fi
 echo "== feedparser reads every feed"
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT

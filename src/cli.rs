@@ -31,6 +31,13 @@ macro_rules! exit_table {
     };
 }
 
+/// Every kind of file a build writes, for the top-level `--help`.
+macro_rules! formats_written {
+    () => {
+        "Writes, in the out folder (feeds/ by default):\n  rss.xml    RSS 2.0\n  atom.xml   Atom 1.0\n  feed.json  JSON Feed 1.1\n  index.opml OPML 2.0 list of every feed\n  index.html HTML pages (one per feed folder) and page.css with `page_css`\n  .gz twins  of every file, with --precompress\n  .feedsmith-redirects.conf  nginx map for renamed feeds (`aliases:`)"
+    };
+}
+
 pub use crate::pipeline::{EXIT_ARTICLE_ERRORS, EXIT_FATAL, EXIT_OK, EXIT_PARTIAL};
 
 /// Why `build` (and so `check`) refuses a config without a base URL.
@@ -41,7 +48,7 @@ const NO_BASE_URL: &str = "error: no base URL: feeds need absolute self links. S
     name = "feedsmith",
     version,
     about = "Builds RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds (overall, per topic and any the config describes), an OPML list and pages to read them, from a folder of front-matter articles",
-    after_help = exit_table!()
+    after_help = concat!(formats_written!(), "\n\n", exit_table!())
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -75,6 +82,40 @@ pub enum Command {
         after_help = concat!("Example:\n  feedsmith serve --watch            # http://127.0.0.1:8080/, rebuilt on every change\n  feedsmith serve --addr 0.0.0.0:8080 --out feeds\n\n", exit_table!())
     )]
     Serve(ServeArgs),
+    /// Write a commented feedsmith.yaml from what the content holds; never overwrites one.
+    #[command(
+        after_help = concat!("Example:\n  feedsmith init                  # ./feedsmith.yaml for ./content (or for . when it is a Jekyll site)\n  feedsmith init --base-url https://example.com/feeds/ site/\n\n", exit_table!())
+    )]
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Install (bash):\n  feedsmith completions bash > /etc/bash_completion.d/feedsmith\nInstall (zsh):\n  feedsmith completions zsh > /usr/local/share/zsh/site-functions/_feedsmith\nInstall (fish):\n  feedsmith completions fish > ~/.config/fish/completions/feedsmith.fish"
+    )]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), made from these very options.
+    #[command(
+        after_help = "Install:\n  feedsmith man > /usr/local/share/man/man1/feedsmith.1\n  feedsmith man build > /usr/local/share/man/man1/feedsmith-build.1\nRead without installing:\n  feedsmith man | man -l -"
+    )]
+    Man {
+        /// A command's own page (`feedsmith man build`) instead of feedsmith(1).
+        command: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder the config is written to.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Folder of articles (default: DIR/content if there is one, else DIR).
+    #[arg(long, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// URL where the out folder is served, written as `base_url`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +220,11 @@ pub fn main() -> ExitCode {
         Command::Topics(args) => topics(args),
         Command::Feeds(args) => feeds(args),
         Command::Serve(args) => serve(args),
+        Command::Init(args) => {
+            crate::init::run(&args.dir, args.content.as_deref(), args.base_url.as_deref())
+        }
+        Command::Completions { shell } => crate::manual::completions(*shell),
+        Command::Man { command } => crate::manual::man(command.as_deref()),
     };
     ExitCode::from(status)
 }
@@ -204,12 +250,14 @@ fn resolve(args: &InputArgs, out: Option<&Path>) -> Result<Resolved, config::Con
     let given = args.site.clone().or_else(|| args.content.clone());
     let root = given.clone().unwrap_or_else(|| PathBuf::from("."));
     let looks_like_site = !args.no_site && crate::site::is_site(&root);
-    let (config_path, explicit) = match &args.config {
-        Some(path) => (path.clone(), true),
-        None if looks_like_site => (root.join("feedsmith.yaml"), false),
-        None => (PathBuf::from("feedsmith.yaml"), false),
-    };
-    let file = config::read(&config_path, explicit)?;
+    let found = config::find(args.config.as_deref(), &looked_from(args))?;
+    let config_path = found
+        .file
+        .path
+        .clone()
+        .or_else(|| found.looked.first().cloned())
+        .unwrap_or_else(|| PathBuf::from(config::CONFIG_NAME));
+    let file = found.file;
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
@@ -224,8 +272,8 @@ fn resolve(args: &InputArgs, out: Option<&Path>) -> Result<Resolved, config::Con
             config: config_path,
         });
     }
-    let site =
-        crate::site::config::read(&root).map_err(|message| config::ConfigError { message })?;
+    let site = crate::site::config::read(&root)
+        .map_err(|message| config::ConfigError { message, key: None })?;
     for warning in &site.warnings {
         say!(std::io::stderr(), "{warning}");
     }
@@ -278,6 +326,44 @@ fn published_folder(root: &Path, out: &Path) -> String {
         }
     }
     parts.iter().map(|p| format!("{p}/")).collect()
+}
+
+/// An `--out` that is a file (or below one): refused before any article is
+/// read, not after a screen of article messages.
+fn out_not_a_folder(out: &std::path::Path) -> Option<String> {
+    // The nearest part of the path that exists must be a folder.
+    let existing = out
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok())?;
+    if existing.is_dir() {
+        return None;
+    }
+    Some(format!(
+        "error: the out folder {} cannot be made: {} is a file, not a folder; nothing was written. Choose another --out",
+        out.display(),
+        existing.display()
+    ))
+}
+
+/// Where a config is looked for besides the current folder (config::find):
+/// the site root, or the content folder and beside it.
+fn looked_from(args: &InputArgs) -> PathBuf {
+    let given = args.site.clone().or_else(|| args.content.clone());
+    let root = given.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !args.no_site && crate::site::is_site(&root) {
+        root
+    } else {
+        given.unwrap_or_else(|| PathBuf::from("content"))
+    }
+}
+
+/// [`NO_BASE_URL`], and where a config was looked for when none was found.
+fn no_base_url(args: &InputArgs) -> String {
+    let found = config::find(args.config.as_deref(), &looked_from(args));
+    match found.ok().as_ref().and_then(config::not_found_note) {
+        Some(note) => format!("{NO_BASE_URL}; {note}"),
+        None => NO_BASE_URL.to_owned(),
+    }
 }
 
 /// Load and select (no cache, no out folder), printing every problem;
@@ -360,7 +446,10 @@ fn build(args: &BuildArgs, exit: Exit) -> u8 {
     };
     let settings = &input.settings;
     if settings.base_url().is_none() {
-        return fatal(NO_BASE_URL);
+        return fatal(no_base_url(&args.input));
+    }
+    if let Some(problem) = out_not_a_folder(&input.out) {
+        return fatal(problem);
     }
     let bar = ProgressBar {
         enabled: !args.input.quiet,
@@ -459,7 +548,7 @@ fn check(args: &InputArgs) -> u8 {
         EXIT_FATAL
     };
     if settings.base_url().is_none() {
-        say!(std::io::stderr(), "{NO_BASE_URL}");
+        say!(std::io::stderr(), "{}", no_base_url(args));
         status = EXIT_FATAL;
     }
     if !args.quiet {

@@ -11,7 +11,9 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod init;
 pub mod load;
+pub mod manual;
 pub mod model;
 mod panic_guard;
 pub mod pipeline;

@@ -188,15 +188,15 @@ fn config_numbers_are_overflow_safe() {
         ("max_file_size: 0", "config `max_file_size` 0 is out of range"),
         (
             "max_file_size: 18446744073709551616",
-            "error: invalid config: max_file_size: invalid type: integer `18446744073709551616` as u128, expected u64",
+            "feedsmith.yaml:2:16: error: config: `max_file_size` must be a whole number ≥ 0, not `18446744073709551616`",
         ),
-        ("max_file_size: -1", "error: invalid config: max_file_size: invalid type: integer `-1`"),
+        ("max_file_size: -1", "error: config: `max_file_size` must be a whole number ≥ 0, not `-1`"),
         ("max_topics: 0", "config `max_topics` 0 is out of range: it must be from 1 to 10000"),
         (
             "max_topics: 18446744073709551615",
             "config `max_topics` 18446744073709551615 is out of range",
         ),
-        ("limit: -1", "error: invalid config: limit: invalid type: integer `-1`"),
+        ("limit: -1", "error: config: `limit` must be a whole number ≥ 0, not `-1`"),
     ] {
         write(dir.path(), "feedsmith.yaml", &format!("{MINIMAL_CONFIG}{line}\n"));
         let run = feedsmith(dir.path(), &["build", "--now", NOW]);

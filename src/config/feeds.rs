@@ -95,8 +95,6 @@ pub struct Context<'a> {
     pub topic_feeds: bool,
     /// Base for relative `image` and `link`.
     pub link_base: Option<&'a Url>,
-    /// The config's text, for the line of a problem.
-    pub text: &'a str,
 }
 
 /// The built-in definitions (as switched on), then the config's.
@@ -105,31 +103,31 @@ pub fn definitions(
     cx: &Context,
 ) -> Result<Vec<FeedDefinition>, ConfigError> {
     let mut out = Vec::new();
-    // The config line of each definition (none for the built-in ones).
-    let mut lines = Vec::new();
+    // The config key of each definition's `path` (none for the built-in ones).
+    let mut keys = Vec::new();
     if cx.overall_feed {
         out.push(FeedDefinition::new(DefinitionKind::Overall, ""));
-        lines.push(None);
+        keys.push(None);
     }
     if cx.topic_feeds {
         out.push(FeedDefinition {
             per: Some(Per::Topic),
             ..FeedDefinition::new(DefinitionKind::Topics, TOPICS_DIR)
         });
-        lines.push(None);
+        keys.push(None);
     }
     for (nth, config) in feeds.into_iter().enumerate() {
-        let at = line_of_path(cx.text, nth);
-        let definition = definition(config, cx).map_err(|e| at_line(e, at))?;
+        let key = format!("feeds[{nth}]");
+        let definition = definition(config, cx).map_err(|e| e.under(&key))?;
         out.push(definition);
-        lines.push(at);
+        keys.push(Some(format!("{key}.path")));
     }
-    check_collisions(&out, &lines)?;
+    check_collisions(&out, &keys)?;
     Ok(out)
 }
 
 fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, ConfigError> {
-    let dir = folder(&config.path, "path")?;
+    let dir = folder(&config.path, "path").map_err(|e| e.at("path"))?;
     let filter = config.filter;
     let (topics, all_topics) = match filter.topics {
         None => (Vec::new(), false),
@@ -138,9 +136,16 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
     };
     let paths = match filter.path {
         None => None,
-        Some(globs) => Some(glob_set(&globs.into_vec(), "feeds: filter.path")?),
+        Some(globs) => Some(
+            glob_set(&globs.into_vec(), "feeds: filter.path").map_err(|e| e.at("filter.path"))?,
+        ),
     };
-    let since = filter.since.as_deref().map(window).transpose()?;
+    let since = filter
+        .since
+        .as_deref()
+        .map(window)
+        .transpose()
+        .map_err(|e| e.at("filter.since"))?;
     let mut formats = config.formats.unwrap_or_else(|| Format::ALL.to_vec());
     formats.sort();
     formats.dedup();
@@ -148,12 +153,13 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
         return Err(config_error(format!(
             "error: feed `{}`: `formats` is empty; list at least one of rss, atom, json",
             config.path
-        )));
+        ))
+        .at("formats"));
     }
     let resolve = |raw: Option<String>, key: &str| -> Result<Option<String>, ConfigError> {
         raw.map(|raw| {
             crate::load::resolve_link(&raw, cx.link_base).map_err(|reason| {
-                config_error(format!("error: feed `{}`: `{key}`: {reason}", config.path))
+                config_error(format!("error: feed `{}`: `{key}`: {reason}", config.path)).at(key)
             })
         })
         .transpose()
@@ -165,7 +171,8 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
     let aliases = config
         .aliases
         .iter()
-        .map(|alias| folder(alias, "aliases"))
+        .enumerate()
+        .map(|(nth, alias)| folder(alias, "aliases").map_err(|e| e.at(format!("aliases[{nth}]"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(FeedDefinition {
         kind: DefinitionKind::Defined,
@@ -261,7 +268,7 @@ fn window(raw: &str) -> Result<Duration, ConfigError> {
 /// config error naming both.
 fn check_collisions(
     definitions: &[FeedDefinition],
-    lines: &[Option<usize>],
+    keys: &[Option<String>],
 ) -> Result<(), ConfigError> {
     let name = |d: &FeedDefinition| match d.kind {
         DefinitionKind::Overall => "the overall feed".to_owned(),
@@ -274,33 +281,37 @@ fn check_collisions(
                 || (a.per.is_some() && b.dir.starts_with(&a.dir) && !a.dir.is_empty())
                 || (b.per.is_some() && a.dir.starts_with(&b.dir) && !b.dir.is_empty());
             if clash {
-                let line = lines[j].or(lines[i]);
-                return Err(at_line(
+                let key = keys[j].as_ref().or(keys[i].as_ref());
+                return Err(at(
                     config_error(format!(
                         "error: {} and {} would write to the same folder `{}`; give one another `path`",
                         name(a),
                         name(b),
                         if a.dir.len() <= b.dir.len() { &a.dir } else { &b.dir }
                     )),
-                    line,
+                    key,
                 ));
             }
         }
     }
-    for (d, line) in definitions.iter().zip(lines) {
+    for (d, key) in definitions.iter().zip(keys) {
         for alias in &d.aliases {
             if let Some(live) = definitions.iter().find(|o| {
                 o.dir == *alias
                     || (o.per.is_some() && alias.starts_with(&o.dir) && !o.dir.is_empty())
             }) {
-                return Err(at_line(
+                let alias_key = key.as_ref().map(|k| {
+                    let at = d.aliases.iter().position(|a| a == alias).unwrap_or(0);
+                    format!("{}aliases[{at}]", k.trim_end_matches("path"))
+                });
+                return Err(at(
                     config_error(format!(
                         "error: {}: alias `{}` is where {} is written; an alias must be a folder no feed uses any more",
                         name(d),
                         alias.trim_end_matches('/'),
                         name(live)
                     )),
-                    *line,
+                    alias_key.as_ref(),
                 ));
             }
         }
@@ -308,26 +319,10 @@ fn check_collisions(
     Ok(())
 }
 
-/// Line of the `nth` `path:` key under `feeds:` (1-based), if found.
-fn line_of_path(text: &str, nth: usize) -> Option<usize> {
-    let start = text
-        .lines()
-        .position(|l| l.trim_end() == "feeds:" || l.starts_with("feeds:"))?;
-    text.lines()
-        .enumerate()
-        .skip(start + 1)
-        .filter(|(_, l)| {
-            let l = l.trim_start().trim_start_matches("- ").trim_start();
-            l.starts_with("path:")
-        })
-        .nth(nth)
-        .map(|(i, _)| i + 1)
-}
-
-/// `error: …` with the config line in front: `12: error: …`.
-fn at_line(error: ConfigError, line: Option<usize>) -> ConfigError {
-    match line {
-        Some(line) => config_error(format!("{line}: {}", error.message)),
+/// The error about the value of `key`, when there is one.
+fn at(error: ConfigError, key: Option<&String>) -> ConfigError {
+    match key {
+        Some(key) => error.at(key.as_str()),
         None => error,
     }
 }

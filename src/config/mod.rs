@@ -1,8 +1,11 @@
 //! The config file (`feedsmith.yaml`) and the settings a run uses, after
 //! command-line options are applied on top of it: one part per stage.
 
+mod discover;
+mod errors;
 mod feeds;
 
+pub use discover::{candidates, find, not_found_note, Found, CONFIG_NAME};
 pub use feeds::FeedConfig;
 
 use crate::load::LoadSettings;
@@ -128,11 +131,37 @@ impl Settings {
 #[error("{message}")]
 pub struct ConfigError {
     pub message: String,
+    /// The key whose value is wrong (`feeds[1].filter.since`), for the
+    /// line and column of a problem found after parsing.
+    pub key: Option<String>,
 }
 
 fn config_error(message: impl Into<String>) -> ConfigError {
     ConfigError {
         message: message.into(),
+        key: None,
+    }
+}
+
+impl ConfigError {
+    /// The same problem, about the value of `key`.
+    fn at(self, key: impl Into<String>) -> ConfigError {
+        ConfigError {
+            key: Some(key.into()),
+            ..self
+        }
+    }
+
+    /// The same problem, `key` being below `parent` (`feeds[2]`).
+    fn under(self, parent: &str) -> ConfigError {
+        let key = match &self.key {
+            Some(key) => format!("{parent}.{key}"),
+            None => parent.to_owned(),
+        };
+        ConfigError {
+            key: Some(key),
+            ..self
+        }
     }
 }
 
@@ -161,58 +190,44 @@ pub fn read(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigError> {
     Ok(file)
 }
 
-/// The config's text as a [`ConfigFile`]; errors carry the line and, for a
-/// misspelt key, the closest known one.
+/// The config's text as a [`ConfigFile`]; errors carry the line and
+/// column, in words, and for a misspelt key the closest known one.
 fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
-    yaml::from_str(text).map_err(|e| {
-        let position = match (e.line, e.column) {
-            (Some(l), Some(c)) => format!("{l}:{c}:"),
-            (Some(l), None) => format!("{l}:"),
-            _ => String::new(),
-        };
-        config_error(format!(
-            "{}:{position} error: invalid config: {}{}",
-            path.display(),
-            e.message,
-            suggestion(&e.message)
-        ))
-    })
-}
-
-/// `; did you mean `type`?` for serde's "unknown field `typ`, expected one
-/// of `topics`, `type`, …", when one known key is close.
-fn suggestion(message: &str) -> String {
-    let Some((_, rest)) = message.split_once("unknown field `") else {
-        return String::new();
-    };
-    let Some((unknown, expected)) = rest.split_once('`') else {
-        return String::new();
-    };
-    let best = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|known| (strsim::damerau_levenshtein(unknown, known), known))
-        .filter(|(distance, known)| *distance <= 2.max(known.len() / 3))
-        .min();
-    match best {
-        Some((_, known)) => format!("; did you mean `{known}`?"),
-        None => String::new(),
-    }
+    yaml::from_str(text).map_err(|e| errors::parse_error(e, text, path))
 }
 
 impl Settings {
-    /// Validate the config and apply the overrides.
+    /// Validate the config and apply the overrides; a problem names the
+    /// file, line and column of the value it is about.
     pub fn new(
         file: ConfigFile,
         overrides: Overrides,
         now: DateTime<Utc>,
     ) -> Result<Settings, ConfigError> {
-        let base_url = overrides
-            .base_url
-            .or(file.base_url)
-            .map(|raw| absolute_dir_url(&raw, "base_url"))
-            .transpose()?;
+        let text = file.text.clone();
+        let path = file.path.clone();
+        Settings::validate(file, overrides, now)
+            .map_err(|e| errors::validation_error(e, &text, path.as_deref()))
+    }
+
+    fn validate(
+        file: ConfigFile,
+        overrides: Overrides,
+        now: DateTime<Utc>,
+    ) -> Result<Settings, ConfigError> {
+        let base_url = match overrides.base_url {
+            // Not the config's value: no place in the file to point at.
+            Some(raw) => Some(
+                absolute_dir_url(&raw, "--base-url").map_err(|e| ConfigError {
+                    key: Some("--base-url".to_owned()),
+                    message: e.message.replace("config `--base-url`", "`--base-url`"),
+                })?,
+            ),
+            None => file
+                .base_url
+                .map(|raw| absolute_dir_url(&raw, "base_url"))
+                .transpose()?,
+        };
         let site_url = file
             .site_url
             .map(|raw| absolute_dir_url(&raw, "site_url"))
@@ -236,8 +251,9 @@ impl Settings {
             .unwrap_or_else(|| format!("Latest articles from {title}"));
         let resolve = |raw: Option<String>, key: &str| -> Result<Option<String>, ConfigError> {
             raw.map(|raw| {
-                crate::load::resolve_link(&raw, site_url.as_ref().or(base_url.as_ref()))
-                    .map_err(|reason| config_error(format!("error: config `{key}`: {reason}")))
+                crate::load::resolve_link(&raw, site_url.as_ref().or(base_url.as_ref())).map_err(
+                    |reason| config_error(format!("error: config `{key}`: {reason}")).at(key),
+                )
             })
             .transpose()
         };
@@ -249,11 +265,11 @@ impl Settings {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            return Err(config_error(format!("error: config `language` `{language}` is not a language tag such as `en` or `en-GB`")));
+            return Err(config_error(format!("error: config `language` `{language}` is not a language tag such as `en` or `en-GB`")).at("language"));
         }
         if let Some(author) = &file.author {
             if author.name.trim().is_empty() {
-                return Err(config_error("error: config `author.name` is empty"));
+                return Err(config_error("error: config `author.name` is empty").at("author.name"));
             }
         }
         let mut topics = Vec::with_capacity(file.topics.len());
@@ -269,7 +285,8 @@ impl Settings {
                     return Err(config_error(format!(
                         "error: config `topics`: entry {} has no `name` or `_id`",
                         nth + 1
-                    )))
+                    ))
+                    .at(format!("topics[{nth}]")))
                 }
             }
         }
@@ -280,8 +297,9 @@ impl Settings {
             .unwrap_or_default();
         if let Some(template) = &file.topic_url {
             let sample = template.replace("{slug}", "topic");
-            crate::load::resolve_link(&sample, link_base.as_ref())
-                .map_err(|reason| config_error(format!("error: config `topic_url`: {reason}")))?;
+            crate::load::resolve_link(&sample, link_base.as_ref()).map_err(|reason| {
+                config_error(format!("error: config `topic_url`: {reason}")).at("topic_url")
+            })?;
         }
         let ignore = crate::diagnostic::Ignore::new(&file.ignore).map_err(|why| {
             let at = yaml::key_line(&file.text, "ignore", 0);
@@ -300,15 +318,8 @@ impl Settings {
                 overall_feed: file.overall_feed.unwrap_or(true),
                 topic_feeds: file.topic_feeds.unwrap_or(true),
                 link_base: link_base.as_ref(),
-                text: &file.text,
             },
-        )
-        .map_err(|e| match &file.path {
-            Some(path) if e.message.starts_with(|c: char| c.is_ascii_digit()) => {
-                config_error(format!("{}:{}", path.display(), e.message))
-            }
-            _ => e,
-        })?;
+        )?;
         // Text from the config ends up in XML too: clean it like article text.
         let author = file.author.map(|a| Author {
             name: crate::text::clean_line(&a.name),
@@ -325,8 +336,8 @@ impl Settings {
         });
         Ok(Settings {
             load: LoadSettings {
-                include: glob_set(&file.include, "include")?,
-                exclude: glob_set(&file.exclude, "exclude")?,
+                include: glob_set(&file.include, "include").map_err(|e| e.at("include"))?,
+                exclude: glob_set(&file.exclude, "exclude").map_err(|e| e.at("exclude"))?,
                 site_url: site_url.clone(),
                 site: None,
                 keep_body: content == ContentMode::Full,
@@ -336,14 +347,16 @@ impl Settings {
                     1,
                     MAX_MAX_FILE_SIZE,
                     " (1 GiB)",
-                )?,
+                )
+                .map_err(|e| e.at("max_file_size"))?,
                 max_topics: bounded(
                     "max_topics",
                     file.max_topics.unwrap_or(DEFAULT_MAX_TOPICS) as u64,
                     1,
                     MAX_MAX_TOPICS as u64,
                     "",
-                )? as usize,
+                )
+                .map_err(|e| e.at("max_topics"))? as usize,
             },
             select: SelectSettings {
                 now: overrides.now.unwrap_or(now),
@@ -373,7 +386,7 @@ impl Settings {
                     .hub
                     .map(|raw| {
                         crate::load::resolve_link(&raw, None).map_err(|reason| {
-                            config_error(format!("error: config `hub`: {reason}"))
+                            config_error(format!("error: config `hub`: {reason}")).at("hub")
                         })
                     })
                     .transpose()?,
@@ -449,15 +462,15 @@ fn bounded(key: &str, value: u64, min: u64, max: u64, unit: &str) -> Result<u64,
 
 /// An absolute http(s) URL that ends with `/`, so relative joins stay below it.
 fn absolute_dir_url(raw: &str, key: &str) -> Result<Url, ConfigError> {
-    let mut url = Url::parse(raw.trim()).map_err(|e| {
+    let wrong = || {
         config_error(format!(
-            "error: `{key}` `{raw}` is not an absolute URL: {e}"
+            "error: config `{key}` must be an absolute http(s) URL such as `https://example.com/feeds/`, not `{raw}`"
         ))
-    })?;
+        .at(key)
+    };
+    let mut url = Url::parse(raw.trim()).map_err(|_| wrong())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(config_error(format!(
-            "error: `{key}` `{raw}` must be an http(s) URL"
-        )));
+        return Err(wrong());
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -615,18 +628,18 @@ mod tests {
         for (text, expected) in [
             (
                 "feeds:\n  - path: videos\n    filter:\n      typ: video\n",
-                "feedsmith.yaml:4:7: error: invalid config: feeds[0].filter: unknown field `typ`",
+                "feedsmith.yaml:4:7: error: config: unknown key `typ` in `feeds[0].filter`; did you mean `type`?",
             ),
             ("feeds:\n  - path: videos\n    filter: {typ: video}\n", "did you mean `type`?"),
-            ("feeds:\n  - path: x\n    sort: hot\n", "unknown variant `hot`"),
-            ("feeds:\n  - path: x\n    per: author\n", "unknown variant `author`"),
+            ("feeds:\n  - path: x\n    sort: hot\n", "feedsmith.yaml:3:11: error: config: `feeds[0].sort` must be one of newest, quality, heat, not `hot`"),
+            ("feeds:\n  - path: x\n    per: author\n", "must be one of topic, type, provider, not `author`"),
             (
                 "feeds:\n  - path: a\n  - path: b\n  - path: a\n",
-                "feedsmith.yaml:4: error: feed `a` and feed `a` would write to the same folder `a/`",
+                "feedsmith.yaml:4:11: error: feed `a` and feed `a` would write to the same folder `a/`",
             ),
             (
                 "feeds:\n  - path: topics/x\n",
-                "feedsmith.yaml:2: error: the topic feeds (`topic_feeds`) and feed `topics/x` would write to the same folder `topics/`",
+                "feedsmith.yaml:2:11: error: the topic feeds (`topic_feeds`) and feed `topics/x` would write to the same folder `topics/`",
             ),
             (
                 "feeds:\n  - path: by\n    per: type\n  - path: by/video\n",
@@ -634,14 +647,14 @@ mod tests {
             ),
             (
                 "feeds:\n  - path: a\n  - path: b\n    aliases: [a]\n",
-                "feedsmith.yaml:3: error: feed `b`: alias `a` is where feed `a` is written",
+                "feedsmith.yaml:4:15: error: feed `b`: alias `a` is where feed `a` is written",
             ),
-            ("feeds:\n  - path: Videos\n", "feedsmith.yaml:2: error: feeds: `path` `Videos` is not a folder of slugs"),
+            ("feeds:\n  - path: Videos\n", "feedsmith.yaml:2:11: error: feeds: `path` `Videos` is not a folder of slugs"),
             ("feeds:\n  - path: ../x\n", "is not a folder of slugs"),
             ("feeds:\n  - path: x\n    formats: []\n", "`formats` is empty"),
-            ("feeds:\n  - path: x\n    filter: {since: 7 days}\n", "`since` `7 days` is not a window"),
+            ("feeds:\n  - path: x\n    filter: {since: 7 days}\n", "feedsmith.yaml:3:21: error: feeds: `since` `7 days` is not a window"),
             ("feeds:\n  - path: x\n    image: javascript:alert(1)\n", "feed `x`: `image`"),
-            ("topic_url: \"/topics/{slug}/\"\n", "config `topic_url`"),
+            ("topic_url: \"/topics/{slug}/\"\n", "feedsmith.yaml:1:12: error: config `topic_url`"),
         ] {
             let err = settings(text).unwrap_err();
             assert!(err.contains(expected), "{text}\n{err}");

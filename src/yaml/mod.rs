@@ -11,9 +11,11 @@ use std::fmt;
 
 mod bounds;
 mod fast;
+mod locate;
 mod merge;
 
 pub use bounds::{MAX_DEPTH, MAX_VALUES};
+pub use locate::{key_position, parse_path, value_position, Position, Step};
 
 /// A YAML value, independent of the parser that produced it.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -371,7 +371,8 @@ def run(feedsmith):
             failures.append("exit 2 without naming jekyll-feed's file and saying to remove it from plugins")
 
         step("feedsmith site mode, --out into a copy of _site without jekyll-feed's files")
-        published = os.path.join(scratch, "published")
+        # Named `_site`, as in the README's workflow: published at the root.
+        published = os.path.join(scratch, "published", "_site")
         shutil.copytree(jekyll_out, published)
         for relative in jekyll_feeds:
             os.remove(os.path.join(published, relative))

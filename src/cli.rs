@@ -194,6 +194,10 @@ pub struct InputArgs {
     /// Include articles published after now.
     #[arg(long)]
     pub future: bool,
+    /// In a Jekyll site, include `published: false` documents (as
+    /// `jekyll --unpublished`); `--drafts` there reads `_drafts` only.
+    #[arg(long)]
+    pub unpublished: bool,
     /// The current time, for reproducible runs (RFC 3339).
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
@@ -261,6 +265,7 @@ fn resolve(args: &InputArgs, out: Option<&Path>) -> Result<Resolved, config::Con
     let overrides = Overrides {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        unpublished: args.unpublished,
         future: args.future,
         now: args.now,
     };
@@ -278,11 +283,17 @@ fn resolve(args: &InputArgs, out: Option<&Path>) -> Result<Resolved, config::Con
         say!(std::io::stderr(), "{warning}");
     }
     let out = out.map_or_else(|| root.join("feeds"), Path::to_path_buf);
-    let default_base = site
-        .site_url()
-        .map(|url| format!("{url}{}", published_folder(&root, &out)));
+    let published = published_folder(&root, &out);
+    let default_base = site.site_url().map(|url| format!("{url}{published}"));
+    let mut settings = Settings::for_site(file, site, default_base, overrides, Utc::now())?;
+    if published.is_empty() {
+        // The out folder is what `jekyll build` published (`--out _site`):
+        // the site's own home page and pages stay; only feeds are added.
+        settings.render.pages = false;
+        settings.render.index_page = false;
+    }
     Ok(Resolved {
-        settings: Settings::for_site(file, site, default_base, overrides, Utc::now())?,
+        settings,
         content: root,
         out,
         config: config_path,

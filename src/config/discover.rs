@@ -19,14 +19,21 @@ pub struct Found {
 
 /// Where a `feedsmith.yaml` is looked for when none is named, in order,
 /// each folder once: the current folder, the content folder (a site root
-/// keeps it beside `_config.yml`), the folder that holds the content.
+/// keeps it beside `_config.yml`), the folder that holds the content. A
+/// Jekyll site named on the command line is its own: its root and the
+/// folder holding it, never the current folder's config of another project.
 pub fn candidates(content: &Path) -> Vec<PathBuf> {
     candidates_from(Path::new(""), content)
 }
 
 /// [`candidates`] with `here` as the current folder.
 fn candidates_from(here: &Path, content: &Path) -> Vec<PathBuf> {
-    let mut folders = vec![here, content];
+    let named_site = crate::site::is_site(content) && !same_folder(here, content);
+    let mut folders = if named_site {
+        vec![content]
+    } else {
+        vec![here, content]
+    };
     if let Some(parent) = content.parent() {
         folders.push(parent);
     }
@@ -43,6 +50,12 @@ fn candidates_from(here: &Path, content: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// `a` and `b` are one folder (both relative to the current one).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    let real = |p: &Path| Path::new(".").join(p).canonicalize().ok();
+    matches!((real(a), real(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// The named config (which must exist), else the first of [`candidates`]
@@ -146,6 +159,23 @@ mod tests {
         std::fs::write(here.join(CONFIG_NAME), "title: Here\n").unwrap();
         assert_eq!(find(None).unwrap().file.title.as_deref(), Some("Here"));
         assert_eq!(find(None).unwrap().looked.len(), 3);
+    }
+
+    #[test]
+    fn a_named_site_reads_its_own_config_not_the_current_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = dir.path().join("project");
+        let site = dir.path().join("blog");
+        std::fs::create_dir_all(&here).unwrap();
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::write(site.join("_config.yml"), "title: Blog\n").unwrap();
+        std::fs::write(here.join(CONFIG_NAME), "title: Another project\n").unwrap();
+        let found = find_from(&here, None, &site).unwrap();
+        assert_eq!(found.file.title, None, "{:?}", found.looked);
+        assert!(!found.looked.contains(&here.join(CONFIG_NAME)));
+        std::fs::write(site.join(CONFIG_NAME), "title: The blog's own\n").unwrap();
+        let found = find_from(&here, None, &site).unwrap();
+        assert_eq!(found.file.title.as_deref(), Some("The blog's own"));
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct ConfigFile {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Site mode: `published: false` documents are entries.
+    pub unpublished: bool,
     pub future: bool,
     pub now: Option<DateTime<Utc>>,
 }
@@ -393,6 +395,7 @@ impl Settings {
                 content,
                 opml_format: file.opml_format.unwrap_or(Format::Atom),
                 pages: file.pages.unwrap_or(true),
+                index_page: true,
                 page_css,
             },
             topics,
@@ -421,6 +424,7 @@ impl Settings {
         file.author = file.author.or_else(|| site.author.clone());
         file.future = file.future.or(Some(site.future));
         file.drafts = file.drafts.or(Some(site.show_drafts));
+        let unpublished = overrides.unpublished;
         let mut settings = Settings::new(file, overrides, now)?;
         // jekyll-feed's feeds, with the full content it writes by default.
         let jekyll_feed =
@@ -443,6 +447,7 @@ impl Settings {
         settings.load.site = Some(crate::load::SiteLoad {
             config: Arc::clone(&site),
             drafts: settings.select.drafts,
+            unpublished,
         });
         settings.site = Some(site);
         Ok(settings)

@@ -128,7 +128,9 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     if article.topics.is_empty() && !f.fields.iter().any(|(k, _)| k == "topics") {
         article.topics = topics_of(&categories, &tags, cx.max_topics);
     }
-    article.draft |= doc.place.draft;
+    // In a site a draft is what `_drafts` holds; `published: false` reaches
+    // here only with `--unpublished`, which makes it an entry, as in Jekyll.
+    article.draft = doc.place.draft;
     article.collection = doc.place.collection.clone();
     article.categories = categories;
     article.tags = tags;

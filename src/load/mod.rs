@@ -35,6 +35,9 @@ pub struct SiteLoad {
     pub config: std::sync::Arc<crate::site::SiteConfig>,
     /// `_drafts` is read (`--drafts`, `drafts: true` or `show_drafts`).
     pub drafts: bool,
+    /// `published: false` documents are entries (`--unpublished`, as
+    /// Jekyll's); otherwise they are passed over, even with `--drafts`.
+    pub unpublished: bool,
 }
 
 /// The load stage's part of the settings.
@@ -265,7 +268,7 @@ fn cache_settings(options: &LoadOptions) -> String {
         use sha2::Digest as _;
         let digest = sha2::Sha256::digest(s.config.text.as_bytes());
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{hex};drafts={}", s.drafts)
+        format!("{hex};drafts={};unpublished={}", s.drafts, s.unpublished)
     });
     format!(
         "site_url={:?};full={};max_file_size={};max_topics={};site={site:?}",

@@ -35,6 +35,10 @@ pub const FULL_CONTENT_KEYS: yaml::Keys = yaml::Keys {
 /// Why a document without any date is passed over (`check` lists them).
 pub const PAGE_WITHOUT_DATE: &str = "no date: a page, not an entry";
 
+/// Why a `published: false` document is passed over: Jekyll writes it
+/// only with `--unpublished`.
+pub const UNPUBLISHED: &str = "published: false: left out, as Jekyll does without --unpublished";
+
 /// What the article builder needs to know of a site's document.
 #[derive(Debug, Clone)]
 pub struct SiteDocument {
@@ -85,6 +89,13 @@ pub fn prepare(
             .iter()
             .any(|(k, v)| k == key && *v != Node::Null)
     };
+    let unpublished = fields
+        .entries
+        .iter()
+        .any(|(k, v)| k == "published" && *v == Node::Bool(false));
+    if unpublished && !site.unpublished {
+        return Prepared::Page(UNPUBLISHED);
+    }
     let name = relative.rsplit('/').next().unwrap_or(relative);
     if !has("publishedDateTime")
         && !has("date")
@@ -118,14 +129,18 @@ mod tests {
         SiteLoad {
             config: Arc::new(config),
             drafts: false,
+            unpublished: false,
         }
     }
 
     fn outcome(relative: &str, text: &str) -> Outcome {
-        let site = site();
+        outcome_in(&site(), relative, text)
+    }
+
+    fn outcome_in(site: &SiteLoad, relative: &str, text: &str) -> Outcome {
         let options = ParseOptions {
             site_url: None,
-            site: Some(&site),
+            site: Some(site),
             keep_body: false,
             max_topics: 100,
         };
@@ -175,5 +190,24 @@ mod tests {
             outcome("_posts/notes.md", "---\ntitle: Notes\n---\n"),
             Outcome::NotArticle(why) if why == super::PAGE_WITHOUT_DATE
         ));
+    }
+
+    #[test]
+    fn unpublished_documents_are_entries_only_with_unpublished() {
+        // Jekyll leaves `published: false` out even with --drafts.
+        let text = "---\ntitle: Hidden\ndate: 2024-05-01 10:00:00 +0000\npublished: false\n---\n";
+        let path = "_posts/2024-05-01-hidden.md";
+        assert!(matches!(
+            outcome(path, text),
+            Outcome::NotArticle(why) if why == super::UNPUBLISHED
+        ));
+        let site = SiteLoad {
+            unpublished: true,
+            ..site()
+        };
+        let Outcome::Article(a) = outcome_in(&site, path, text) else {
+            panic!("an entry with --unpublished")
+        };
+        assert!(!a.draft, "--unpublished makes it an entry, not a draft");
     }
 }

@@ -30,6 +30,9 @@ pub struct RenderSettings {
     pub opml_format: Format,
     /// A page a person can read in each feed's folder.
     pub pages: bool,
+    /// `index.html` and `index.opml` at the root: off where the out folder
+    /// is a Jekyll site's `_site`, whose own home page they would replace.
+    pub index_page: bool,
     /// A style sheet copied beside the pages.
     pub page_css: Option<std::path::PathBuf>,
 }
@@ -149,6 +152,9 @@ pub fn site(
             Ok(super::index_html(&site, &list, &look, overall.as_deref()))
         }),
     ] {
+        if !settings.index_page {
+            break;
+        }
         if let Some(bytes) = guarded(path, &mut errors, make) {
             rendered.files.push(RenderedFile {
                 path: path.to_owned(),

@@ -550,6 +550,7 @@ mod tests {
             content: ContentMode::Summary,
             opml_format: Format::Atom,
             pages: true,
+            index_page: true,
             page_css: None,
         };
         let rendered = crate::render::site(&selection.feeds, &articles, &selection.topics, &render);

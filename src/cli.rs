@@ -254,7 +254,11 @@ fn resolve(args: &InputArgs, out: Option<&Path>) -> Result<Resolved, config::Con
     let given = args.site.clone().or_else(|| args.content.clone());
     let root = given.clone().unwrap_or_else(|| PathBuf::from("."));
     let looks_like_site = !args.no_site && crate::site::is_site(&root);
-    let found = config::find(args.config.as_deref(), &looked_from(args))?;
+    let found = if looks_like_site {
+        config::find_for_site(args.config.as_deref(), &root)?
+    } else {
+        config::find(args.config.as_deref(), &looked_from(args))?
+    };
     let config_path = found
         .file
         .path

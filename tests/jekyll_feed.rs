@@ -193,6 +193,6 @@ fn bodies_carry_no_liquid_and_warnings_name_the_line() {
     );
     assert_stderr_contains(
         &run,
-        "_posts/2023-05-20-liquid-in-the-log.md:16: warning: Liquid tag `include` is not supported in feeds",
+        "_posts/2023-05-20-liquid-in-the-log.md:16: warning[unsupported-liquid]: Liquid tag `include` is not supported in feeds",
     );
 }

@@ -23,12 +23,12 @@ pub struct Found {
 /// Jekyll site named on the command line is its own: its root and the
 /// folder holding it, never the current folder's config of another project.
 pub fn candidates(content: &Path) -> Vec<PathBuf> {
-    candidates_from(Path::new(""), content)
+    candidates_from(Path::new(""), content, false)
 }
 
 /// [`candidates`] with `here` as the current folder.
-fn candidates_from(here: &Path, content: &Path) -> Vec<PathBuf> {
-    let named_site = crate::site::is_site(content) && !same_folder(here, content);
+fn candidates_from(here: &Path, content: &Path, site: bool) -> Vec<PathBuf> {
+    let named_site = site && !same_folder(here, content);
     let mut folders = if named_site {
         vec![content]
     } else {
@@ -61,18 +61,29 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// The named config (which must exist), else the first of [`candidates`]
 /// that exists; none is an empty config.
 pub fn find(named: Option<&Path>, content: &Path) -> Result<Found, ConfigError> {
-    find_from(Path::new(""), named, content)
+    find_from(Path::new(""), named, content, false)
+}
+
+/// [`find`] for a Jekyll site at `root` (site mode): a site named on the
+/// command line reads its own config, not the current folder's.
+pub fn find_for_site(named: Option<&Path>, root: &Path) -> Result<Found, ConfigError> {
+    find_from(Path::new(""), named, root, true)
 }
 
 /// [`find`] with `here` as the current folder.
-fn find_from(here: &Path, named: Option<&Path>, content: &Path) -> Result<Found, ConfigError> {
+fn find_from(
+    here: &Path,
+    named: Option<&Path>,
+    content: &Path,
+    site: bool,
+) -> Result<Found, ConfigError> {
     if let Some(path) = named {
         return Ok(Found {
             file: read(path, true)?,
             looked: vec![path.to_owned()],
         });
     }
-    let looked = candidates_from(here, content);
+    let looked = candidates_from(here, content, site);
     for path in &looked {
         // A folder or a broken link by that name is an error, not "absent".
         if std::fs::symlink_metadata(path).is_ok() {
@@ -141,7 +152,7 @@ mod tests {
         let content = dir.path().join("content");
         std::fs::create_dir_all(&content).unwrap();
         std::fs::create_dir_all(&here).unwrap();
-        let find = |named| find_from(&here, named, &content);
+        let find = |named| find_from(&here, named, &content, false);
         let none = find(None).unwrap();
         assert!(none.file.path.is_none());
         let note = not_found_note(&none).unwrap();
@@ -170,11 +181,11 @@ mod tests {
         std::fs::create_dir_all(&site).unwrap();
         std::fs::write(site.join("_config.yml"), "title: Blog\n").unwrap();
         std::fs::write(here.join(CONFIG_NAME), "title: Another project\n").unwrap();
-        let found = find_from(&here, None, &site).unwrap();
+        let found = find_from(&here, None, &site, true).unwrap();
         assert_eq!(found.file.title, None, "{:?}", found.looked);
         assert!(!found.looked.contains(&here.join(CONFIG_NAME)));
         std::fs::write(site.join(CONFIG_NAME), "title: The blog's own\n").unwrap();
-        let found = find_from(&here, None, &site).unwrap();
+        let found = find_from(&here, None, &site, true).unwrap();
         assert_eq!(found.file.title.as_deref(), Some("The blog's own"));
     }
 

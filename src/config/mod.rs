@@ -5,7 +5,7 @@ mod discover;
 mod errors;
 mod feeds;
 
-pub use discover::{candidates, find, not_found_note, Found, CONFIG_NAME};
+pub use discover::{candidates, find, find_for_site, not_found_note, Found, CONFIG_NAME};
 pub use feeds::FeedConfig;
 
 use crate::load::LoadSettings;

@@ -471,18 +471,18 @@ mod tests {
         assert_eq!(shown.len(), 4, "{shown:?}");
         assert!(
             shown[0].starts_with(
-                "_posts/2023-05-20-liquid-in-the-log.md:16: warning: Liquid tag `include`"
+                "_posts/2023-05-20-liquid-in-the-log.md:16: warning[unsupported-liquid]: Liquid tag `include`"
             ),
             "{}",
             shown[0]
         );
         assert!(
-            shown[1].contains(":17: warning: Liquid object `{{ post.title }}`"),
+            shown[1].contains(":17: warning[unsupported-liquid]: Liquid object `{{ post.title }}`"),
             "{}",
             shown[1]
         );
         assert!(
-            shown[2].contains(":17: warning: Liquid tag `if`"),
+            shown[2].contains(":17: warning[unsupported-liquid]: Liquid tag `if`"),
             "{}",
             shown[2]
         );

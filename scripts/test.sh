@@ -34,6 +34,11 @@ if [ "${CI:-}" = true ]; then
     cp -R content feedsmith.yaml "$install_work/sample/"
     (cd "$install_work/sample" && "$install_work/root/bin/feedsmith" build --quiet)
     diff -r -x '.feedsmith*' feeds "$install_work/sample/feeds"
+    # and, in a copy of the Jekyll fixture site, `init` then `build`.
+    cp -R tests/fixtures/jekyll-site "$install_work/site"
+    (cd "$install_work/site" && "$install_work/root/bin/feedsmith" init &&
+        "$install_work/root/bin/feedsmith" build --quiet)
+    test -s "$install_work/site/feedsmith.yaml" && test -s "$install_work/site/feeds/feed.xml"
     ls -l "$install_work/root/bin/feedsmith"
     rm -rf "$install_work"
     echo "== cargo package --locked (and it builds from the package)"

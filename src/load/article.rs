@@ -355,13 +355,24 @@ impl Fields<'_, '_> {
                     date::DateProblem::NotADate => format!("`{key}` `{raw}` is not a date (use RFC 3339, e.g. 2022-01-03T22:24:00Z){what}"),
                     date::DateProblem::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year} (UTC); feeds take years 0 to 9999{what}"),
                 };
-                self.report(key, Code::BadDate, required, message);
-                if required {
-                    None
-                } else {
-                    Some(None)
-                }
+                self.date_failed(key, required, message)
             }
+        }
+    }
+
+    /// A date key that could not be read: an error when `required` (`None`),
+    /// else a warning and no date (`Some(None)`).
+    fn date_failed(
+        &mut self,
+        key: &str,
+        required: bool,
+        message: String,
+    ) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+        self.report(key, Code::BadDate, required, message);
+        if required {
+            None
+        } else {
+            Some(None)
         }
     }
 
@@ -424,12 +435,7 @@ impl Fields<'_, '_> {
                     DateError::NotADate => format!("`{key}` `{raw}` is not a date (Jekyll's forms: 2021-03-01 13:29:00 +0100, 2021-03-01, RFC 3339){what}"),
                     DateError::OutOfRange { year } => format!("`{key}` `{raw}` is in year {year}; feeds take years 0 to 9999{what}"),
                 };
-                self.report(key, Code::BadDate, required, message);
-                if required {
-                    None
-                } else {
-                    Some(None)
-                }
+                self.date_failed(key, required, message)
             }
         }
     }

@@ -37,18 +37,25 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     replace(path, bytes, false)
 }
 
-fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-    let dir = parent_of(path);
-    fs::create_dir_all(dir)?;
+/// `bytes` in a new temporary file beside `path` (its folder made first),
+/// readable as a published file must be; not yet flushed.
+fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
+    fs::create_dir_all(parent_of(path))?;
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+        .tempfile_in(parent_of(path))?;
     temp.write_all(bytes)?;
+    set_readable(temp.as_file())?;
+    Ok(temp)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    let dir = parent_of(path);
+    let temp = write_temp(path, bytes)?;
     if durable {
         temp.as_file().sync_all()?;
     }
-    set_readable(temp.as_file())?;
     temp.persist(path).map_err(|e| e.error)?;
     if durable {
         sync_dir(dir);
@@ -66,14 +73,7 @@ pub(crate) struct Staged {
 /// beside `path`, not yet flushed to disk (see [`sync_staged`]). The file
 /// is closed: a batch of thousands holds no descriptors.
 pub(crate) fn stage(path: &Path, bytes: &[u8]) -> io::Result<Staged> {
-    let dir = parent_of(path);
-    fs::create_dir_all(dir)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    set_readable(temp.as_file())?;
+    let temp = write_temp(path, bytes)?;
     Ok(Staged {
         path: path.to_path_buf(),
         temp: temp.into_temp_path(),

@@ -22,12 +22,15 @@ FEEDSMITH_OUT is the folder feedsmith wrote its feeds to. Every Atom file
 jekyll-feed wrote (found by its `<generator uri="https://jekyllrb.com/">`) must
 exist at the same path under FEEDSMITH_OUT and hold the same entries: same
 ids, links, titles (as a reader shows them), published and updated instants,
-in the same order and number. feedsmith must write no jekyll-feed path that
+the links in the content (resolved, as a reader follows them: Liquid's `link`,
+`post_url` and URL filters), in the same order and number. feedsmith must write no jekyll-feed path that
 jekyll-feed did not write.
 """
 
 import datetime
 import html
+import html.parser
+import urllib.parse
 import os
 import shutil
 import subprocess
@@ -37,6 +40,9 @@ import time
 import xml.etree.ElementTree as ET
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+# Links only an `{% include %}` makes: feeds leave includes out (with a
+# warning), so jekyll-feed's content has them and feedsmith's does not.
+LEFT_OUT_BY_DESIGN = {"https://harbourlights.example/log/feed.xml"}
 JEKYLL_GENERATOR = "https://jekyllrb.com/"
 
 
@@ -70,6 +76,34 @@ def alternate_link(entry):
     return None
 
 
+class _Links(html.parser.HTMLParser):
+    """Every href and src of an HTML fragment."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+def content_links(entry):
+    """The links of an entry's content, absolute (against its xml:base or
+    link): what a reader follows (a footnote's `#fn:1` is the page's)."""
+    content = entry.find(ATOM + "content")
+    if content is None:
+        return []
+    text = content.text or ""
+    if content.get("type") == "xhtml":
+        text = "".join(ET.tostring(child, encoding="unicode") for child in content)
+    base = content.get("{http://www.w3.org/XML/1998/namespace}base") or alternate_link(entry) or ""
+    parser = _Links()
+    parser.feed(text)
+    return sorted({urllib.parse.urljoin(base, link) for link in parser.found})
+
+
 def entries(path):
     """Each entry of an Atom file as a dict of the compared fields."""
     root = ET.parse(path).getroot()
@@ -85,6 +119,7 @@ def entries(path):
                 "title": shown_title(entry.find(ATOM + "title")),
                 "published": instant(entry.findtext(ATOM + "published"), where + " published"),
                 "updated": instant(entry.findtext(ATOM + "updated"), where + " updated"),
+                "links": content_links(entry),
             }
         )
     return found
@@ -159,6 +194,12 @@ def compare(site, out):
             if index >= len(got):
                 problems.append(f"{relative} entry {index + 1}: missing {want[index]['id']}")
                 continue
+            want_links = set(want[index]["links"]) - LEFT_OUT_BY_DESIGN
+            if set(got[index]["links"]) - LEFT_OUT_BY_DESIGN != want_links:
+                problems.append(
+                    f"{relative} entry {index + 1} ({want[index]['id']}): links "
+                    f"{sorted(got[index]['links'])} != jekyll-feed's {sorted(want_links)}"
+                )
             for field in ("id", "link", "title", "published", "updated"):
                 if want[index][field] != got[index][field]:
                     problems.append(
@@ -234,6 +275,7 @@ def selftest(site):
         "title": lambda p: tamper(p, '<title type="html">', '<title type="html">x', 2),
         "published": lambda p: tamper(p, f"<published>{published}", "<published>1999-01-01"),
         "updated": lambda p: tamper(p, f"<updated>{updated}</updated><id>", "<updated>1999-01-01T00:00:00Z</updated><id>"),
+        "content links": lambda p: tamper(p, 'reefing-early.html"', 'reefing-late.html"'),
         "count": drop_last,
         "order": swap_first_two,
         "missing file": os.remove,
@@ -244,6 +286,7 @@ def selftest(site):
         "title": "): title ",
         "published": "): published ",
         "updated": "): updated ",
+        "content links": "): links ",
         "count": " entries, jekyll-feed has ",
         "order": "another order",
         "missing file": "missing from feedsmith",

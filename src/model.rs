@@ -40,6 +40,11 @@ pub struct Article {
     /// The Atom id when it differs from `link`: jekyll-feed's id for a
     /// document whose link is its own page. `None` keeps id = link.
     pub id: Option<String>,
+    /// The document's URL path on the site as Jekyll makes it
+    /// (`/2021/03/01/hello.html`, before `baseurl`), whatever its `link`:
+    /// `{% link %}`, `{% post_url %}` and `page.url` read it. `None`
+    /// outside site mode and for documents Jekyll writes no page for.
+    pub site_path: Option<String>,
     /// What only a feed entry shows, behind one box: `None` in the light
     /// form that selection works on, so that form stays small.
     pub details: Option<Box<Details>>,

@@ -46,6 +46,9 @@ pub struct Prepared {
     /// Some article changed between loading and reading it again: a rerun
     /// would say otherwise, so this run is not recorded for replay.
     changed_during_run: bool,
+    /// What reading the bodies in feeds found (a site's Liquid): a replay
+    /// says it again.
+    body_diagnostics: Vec<Diagnostic>,
 }
 
 impl Prepared {
@@ -161,12 +164,23 @@ fn select_and_hydrate(
         .collect();
     diagnostic::sort(&mut diagnostics);
     crate::trace("hydrated");
+    let body_diagnostics = hydrated
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == diagnostic::Code::UnsupportedLiquid)
+        .cloned()
+        .collect();
     Prepared {
         loaded,
         selection,
         diagnostics,
+        body_diagnostics,
         unreadable_in_feeds: hydrated.unreadable,
-        changed_during_run: !hydrated.diagnostics.is_empty(),
+        // Liquid is read only now; its warnings say nothing changed.
+        changed_during_run: hydrated
+            .diagnostics
+            .iter()
+            .any(|d| d.code != diagnostic::Code::UnsupportedLiquid),
     }
 }
 
@@ -322,7 +336,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
     if !options.dry_run {
         if let Some(record) = replay::check(out, &loaded, unchanged, &key, cache_read, now) {
             crate::trace("replayed");
-            let mut run = replayed_run(replay::replay(record, loaded));
+            let mut run = replayed_run(replay::replay(record, loaded, &settings.ignore));
             if options.remember_seen {
                 if let Some(prepared) = &run.prepared {
                     let (fresh, failed) =
@@ -496,7 +510,7 @@ fn jekyll_feed_file(prepared: &Prepared, out: &Path, error: &write::WriteError) 
         format!(
             "{}: error: exists but was not written by feedsmith; {}",
             path.display(),
-            crate::site::jekyll_feed::foreign_file_hint()
+            crate::config::jekyll_feed::foreign_file_hint()
         )
     })
 }

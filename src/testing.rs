@@ -26,6 +26,7 @@ pub fn article(path: &str, link: &str, published: DateTime<Utc>) -> Article {
         categories: Vec::new(),
         tags: Vec::new(),
         id: None,
+        site_path: None,
         details: Some(Box::<Details>::default()),
     }
 }

@@ -118,6 +118,21 @@ fn ignore_silences_a_code_everywhere_or_under_a_path() {
         .map(|p| p["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["bad-taxonomy", "missing-date"]);
+    // A rerun over the same input (replayed from the run record) stays
+    // as silent.
+    let again = build(dir.path(), &["--report", "json"]);
+    let problems = |run: &Run| {
+        let lines: Vec<String> = run
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("feedsmith:"))
+            .map(str::to_owned)
+            .collect();
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        (lines, report["problems"].clone())
+    };
+    assert_eq!(problems(&again), problems(&run));
+    assert!(again.stderr.contains("(5 from cache)"), "{}", again.stderr);
 
     // Outside `_archive/`, the same code is reported.
     write(

@@ -177,10 +177,25 @@ fn bodies_carry_no_liquid_and_warnings_name_the_line() {
         liquid.contains("This log is called Harbour Lights: a sailor\u{2019}s log"),
         "{liquid}"
     );
-    assert!(
-        liquid.contains("https://harbourlights.example/log/assets/site.css"),
-        "{liquid}"
-    );
+    // `post_url`, `link` (posts, collection documents, pages with and
+    // without a permalink, static files) and `page.url`: Jekyll's URLs
+    // (scripts/jekyll_parity.py compares every link with the real build).
+    for url in [
+        "https://harbourlights.example/log/assets/site.css",
+        "https://harbourlights.example/log/seamanship/2021/03/01/reefing-early.html",
+        "https://harbourlights.example/log/gear/2020/11/03/new-standing-rigging.html",
+        "https://harbourlights.example/log/about/",
+        "https://harbourlights.example/log/galley/fish-pie.html",
+        "https://harbourlights.example/log/\"",
+        "https://harbourlights.example/log/404.html",
+        "https://harbourlights.example/log/voyages/2022/falmouth-to-fowey/",
+        "https://harbourlights.example/log/seamanship/2023/05/20/liquid-in-the-log.html",
+    ] {
+        assert!(
+            liquid.contains(&format!("href=\"{url}")),
+            "{url} in {liquid}"
+        );
+    }
     // {% raw %} kept its text; no other tag or object is left.
     assert!(
         liquid.contains("you would write {{ page.title }} to print"),
@@ -195,4 +210,60 @@ fn bodies_carry_no_liquid_and_warnings_name_the_line() {
         &run,
         "_posts/2023-05-20-liquid-in-the-log.md:16: warning[unsupported-liquid]: Liquid tag `include` is not supported in feeds",
     );
+}
+
+#[test]
+fn links_to_nothing_or_outside_the_site_are_left_out_with_their_line() {
+    let dir = fixture("jekyll-site");
+    std::fs::write(
+        dir.path().join("_posts/2025-07-01-dead-ends.md"),
+        concat!(
+            "---\ntitle: Dead ends\ndate: 2025-07-01 09:00:00 +0100\n---\n",
+            "A [gone page]({% link nowhere.md %}).\n",
+            "\n",
+            "A [gone post]({% post_url 1999-01-01-nothing %}) and [a secret]({% link ../../etc/passwd %}).\n",
+        ),
+    )
+    .unwrap();
+    let run = build_site(dir.path(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for (line, tag) in [
+        (5, "`{% link nowhere.md %}`: no such document; left out"),
+        (
+            7,
+            "`{% post_url 1999-01-01-nothing %}`: no such document; left out",
+        ),
+        (
+            7,
+            "`{% link ../../etc/passwd %}`: no such document; left out",
+        ),
+    ] {
+        assert_stderr_contains(
+            &run,
+            &format!("_posts/2025-07-01-dead-ends.md:{line}: warning[unsupported-liquid]: {tag}"),
+        );
+    }
+    let feed = std::fs::read_to_string(dir.path().join("feeds/feed.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let content = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("content"))
+        .filter_map(|n| n.text())
+        .find(|c| c.contains("gone page"))
+        .expect("the post's content");
+    assert!(
+        !content.contains("{%") && !content.contains("passwd"),
+        "{content}"
+    );
+    // A rerun (replayed: nothing changed) says the same.
+    let again = build_site(dir.path(), &[]);
+    let warnings = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.contains("warning["))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(warnings(&again.stderr), warnings(&run.stderr));
+    assert_eq!(warnings(&run.stderr).len(), 4, "{}", run.stderr);
 }

@@ -4,6 +4,7 @@
 mod discover;
 mod errors;
 mod feeds;
+pub mod jekyll_feed;
 
 pub use discover::{candidates, find, find_for_site, not_found_note, Found, CONFIG_NAME};
 pub use feeds::FeedConfig;
@@ -427,13 +428,12 @@ impl Settings {
         let unpublished = overrides.unpublished;
         let mut settings = Settings::new(file, overrides, now)?;
         // jekyll-feed's feeds, with the full content it writes by default.
-        let jekyll_feed =
-            crate::site::jekyll_feed::JekyllFeedSettings::from_site(&site).map_err(|why| {
-                config_error(format!(
-                    "{}: error: {why}",
-                    site.root.join("_config.yml").display()
-                ))
-            })?;
+        let jekyll_feed = jekyll_feed::JekyllFeedSettings::from_site(&site).map_err(|why| {
+            config_error(format!(
+                "{}: error: {why}",
+                site.root.join("_config.yml").display()
+            ))
+        })?;
         if let Some(jekyll_feed) = jekyll_feed {
             let title = text(&site.title).unwrap_or_default();
             let description = text(&site.description).unwrap_or_default();

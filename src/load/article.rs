@@ -3,6 +3,7 @@
 //! (title, date, link: errors).
 
 use super::site_document::SiteDocument;
+use super::site_urls::LinkResolver;
 use super::{date, link};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Article, Body, Details, Image, Provider, Related};
@@ -73,6 +74,12 @@ pub struct Context<'a> {
     /// The Jekyll document, in site mode.
     pub site: Option<&'a SiteDocument>,
     pub body: Option<Body>,
+    /// File line on which the body starts (Liquid warnings name it).
+    pub body_line: usize,
+    /// Site mode: every document's URL. With it a body's Liquid is
+    /// rendered; without it (the first reading of a site, whose bodies
+    /// reach no feed) it is left alone.
+    pub site_links: Option<&'a LinkResolver<'a>>,
     /// Topics beyond this many are dropped with a warning.
     pub max_topics: usize,
 }
@@ -84,6 +91,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     let mut f = Fields {
         fields: entries,
         cx,
+        body: cx.body.clone(),
         out,
     };
     for key in dropped {
@@ -111,14 +119,23 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     let categories = crate::site::entries::categories(&doc.place.path_categories, &f.fields);
     let tags = crate::site::entries::tags(&f.fields);
     let own = f.get("originalUrl").is_none() && f.get("webUrl").is_none();
-    let (link, id) = match (own, published) {
-        (true, Some(Some(at))) => match f.own_link(doc, at, &categories) {
+    let paths = match published {
+        Some(Some(at)) => Some(f.site_paths(doc, at, &categories)),
+        _ => None,
+    };
+    let site_path = match &paths {
+        Some(Ok((path, _))) => Some(path.clone()),
+        _ => None,
+    };
+    let (link, id) = match (own, paths) {
+        (true, Some(paths)) => match f.own_link(doc, paths) {
             Some((link, id)) => (Some((link, None)), Some(id)),
             None => (None, None),
         },
-        (true, _) => (None, None),
+        (true, None) => (None, None),
         (false, _) => (f.link(), None),
     };
+    f.render_liquid(doc, site_path.as_deref());
     let (title, published, (link, link_line)) = (title?, published??, link?);
     let updated = match f.date("updatedDateTime", false).flatten() {
         Some(updated) => Some(updated),
@@ -135,6 +152,7 @@ pub fn build(mapping: yaml::Mapping, cx: &Context, out: &mut Vec<Diagnostic>) ->
     article.categories = categories;
     article.tags = tags;
     article.id = id;
+    article.site_path = site_path;
     Some(article)
 }
 
@@ -183,9 +201,9 @@ impl Fields<'_, '_> {
         // Fields are read in this order so that problems are reported in it.
         // A site's document without `excerpt`: Jekyll's excerpt of its body.
         let summary = f.summary().or_else(|| {
-            let body = cx.body.as_ref()?;
+            let body = f.body.as_ref()?;
             let separator = &cx.site?.site.config.excerpt_separator;
-            let excerpt = crate::site::jekyll_feed::excerpt(&body.text, separator, body.markdown)?;
+            let excerpt = crate::site::excerpt::excerpt(&body.text, separator, body.markdown)?;
             Some(text::truncate_words(&excerpt, text::MAX_SUMMARY_CHARS).unwrap_or(excerpt))
         });
         let kind = f.string("type").unwrap_or_else(|| "article".to_owned());
@@ -199,7 +217,7 @@ impl Fields<'_, '_> {
             image: f.image(),
             related: f.related(),
             featured_content: f.featured_content(),
-            body: cx.body.clone(),
+            body: f.body.take(),
         };
         Some(Article {
             path: cx.path.to_owned(),
@@ -218,14 +236,25 @@ impl Fields<'_, '_> {
             categories: Vec::new(),
             tags: Vec::new(),
             id: None,
+            site_path: None,
             details: Some(Box::new(details)),
         })
     }
 }
 
+/// Why a site's document has no URL path of its own.
+enum NoSitePath {
+    /// Jekyll writes no page for its folder.
+    NoPage,
+    /// Its permalink gives none.
+    Permalink(String),
+}
+
 struct Fields<'a, 'b> {
     fields: Vec<(String, Node)>,
     cx: &'a Context<'a>,
+    /// The body, its Liquid rendered once the document's URL is known.
+    body: Option<Body>,
     out: &'b mut Vec<Diagnostic>,
 }
 
@@ -440,32 +469,19 @@ impl Fields<'_, '_> {
         }
     }
 
-    /// A document's own page on the site, as Jekyll computes its URL, with
-    /// jekyll-feed's id for it: (link, id), both absolute. `None` with an
-    /// error when the site has no `url` or the document no page.
-    fn own_link(
-        &mut self,
+    /// The document's URL path on the site as Jekyll computes it, and the
+    /// path of jekyll-feed's id for it (both before `url` + `baseurl`);
+    /// why there is none otherwise.
+    fn site_paths(
+        &self,
         doc: &SiteDocument,
         published: chrono::DateTime<chrono::Utc>,
         categories: &[String],
-    ) -> Option<(String, String)> {
+    ) -> Result<(String, String), NoSitePath> {
         use crate::site::permalink::{self, DocumentUrlInput, Permalink};
         let config = &doc.site.config;
         let (Some(label), true) = (doc.place.collection.as_deref(), doc.place.output) else {
-            self.out.push(Diagnostic::error(
-                Code::MissingLink,
-                self.cx.path,
-                "no link: neither `originalUrl` nor `webUrl` is set, and Jekyll writes no page for this folder",
-            ));
-            return None;
-        };
-        let Some(site_url) = config.url.as_deref() else {
-            self.out.push(Diagnostic::error(
-                Code::MissingLink,
-                self.cx.path,
-                "no link: neither `originalUrl` nor `webUrl` is set, and _config.yml has no `url` to make the page's URL from",
-            ));
-            return None;
+            return Err(NoSitePath::NoPage);
         };
         let site_style = Permalink::parse(&config.permalink);
         let own_template = config
@@ -491,16 +507,46 @@ impl Fields<'_, '_> {
             categories,
             output_ext: ".html",
         };
-        let path = match permalink::url(&input) {
-            Ok(path) => path,
-            Err(e) => {
+        let path = permalink::url(&input).map_err(|e| NoSitePath::Permalink(e.to_string()))?;
+        let id = permalink::document_id(&input, &path);
+        Ok((path, id))
+    }
+
+    /// A document's own page on the site, with jekyll-feed's id for it:
+    /// (link, id), both absolute. `None` with an error when the site has
+    /// no `url` or the document no page.
+    fn own_link(
+        &mut self,
+        doc: &SiteDocument,
+        paths: Result<(String, String), NoSitePath>,
+    ) -> Option<(String, String)> {
+        let config = &doc.site.config;
+        let (path, id) = match paths {
+            Ok(paths) => paths,
+            Err(NoSitePath::NoPage) => {
+                self.out.push(Diagnostic::error(
+                    Code::MissingLink,
+                    self.cx.path,
+                    "no link: neither `originalUrl` nor `webUrl` is set, and Jekyll writes no page for this folder",
+                ));
+                return None;
+            }
+            Err(NoSitePath::Permalink(e)) => {
                 self.report("permalink", Code::BadLink, true, format!("no link: {e}"));
                 return None;
             }
         };
-        let id = permalink::document_id(&input, &path);
-        let link = permalink::absolute_url(site_url, &config.baseurl, &path);
-        let id = permalink::absolute_url(site_url, &config.baseurl, &id);
+        let Some(site_url) = config.url.as_deref() else {
+            self.out.push(Diagnostic::error(
+                Code::MissingLink,
+                self.cx.path,
+                "no link: neither `originalUrl` nor `webUrl` is set, and _config.yml has no `url` to make the page's URL from",
+            ));
+            return None;
+        };
+        use crate::site::permalink::absolute_url;
+        let link = absolute_url(site_url, &config.baseurl, &path);
+        let id = absolute_url(site_url, &config.baseurl, &id);
         match link::resolve(&link, None) {
             Ok(_) => Some((link, id)),
             Err(reason) => {
@@ -515,6 +561,33 @@ impl Fields<'_, '_> {
                 None
             }
         }
+    }
+
+    /// Jekyll renders a document's Liquid before its Markdown: `page` is
+    /// the front matter with defaults and the document's `url`. Only with
+    /// the site's URLs (see [`Context::site_links`]).
+    fn render_liquid(&mut self, doc: &SiteDocument, site_path: Option<&str>) {
+        let (Some(links), Some(body)) = (self.cx.site_links, self.body.as_mut()) else {
+            return;
+        };
+        let mut page = self.fields.clone();
+        page.retain(|(k, _)| k != "url" && k != "path");
+        if let Some(url) = site_path {
+            page.push(("url".into(), Node::Str(url.to_owned())));
+        }
+        page.push(("path".into(), Node::Str(self.cx.path.to_owned())));
+        let page = Node::Map(page);
+        let cx = crate::site::liquid::LiquidContext {
+            path: self.cx.path,
+            body_line: self.cx.body_line,
+            site: &doc.site.config.node,
+            page: &page,
+            post_urls: &links.urls.posts,
+            link_url: &|path| links.url(path),
+        };
+        let (text, warnings) = crate::site::liquid::render(&body.text, &cx);
+        body.text = text;
+        self.out.extend(warnings);
     }
 
     /// `originalUrl` when it gives a valid link, else `webUrl`; with the
@@ -886,6 +959,8 @@ mod tests {
             site_url: site,
             site: None,
             body: None,
+            body_line: 1,
+            site_links: None,
             max_topics: DEFAULT_MAX_TOPICS,
         };
         let mut out = Vec::new();

@@ -11,8 +11,8 @@ use crate::model::Article;
 use serde::{Deserialize, Serialize};
 
 /// Changed whenever the layout changes (2: stamps gained the change time;
-/// 4: diagnostics gained their code).
-const MAGIC: &str = "feedsmith-cache-4";
+/// 4: diagnostics gained their code; 5: articles their site path).
+const MAGIC: &str = "feedsmith-cache-5";
 
 /// Size, modification time and status-change time (ns since the epoch)
 /// of a file when listed. The change time moves on `chmod` too, so a file

@@ -9,6 +9,7 @@ mod front_matter;
 mod link;
 pub mod read;
 mod site_document;
+mod site_urls;
 pub mod taxonomy;
 mod walk;
 
@@ -186,7 +187,23 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
             unreadable: indices.to_vec(),
         };
     };
-    let full: Vec<(usize, Result<Article, Diagnostic>)> = indices
+    // A site's bodies are rendered now, with every document's URL.
+    let urls = options.site.map(|_| site_urls::SiteUrls::of(articles));
+    let links = match (options.site, &urls) {
+        (Some(site), Some(urls)) => Some(site_urls::LinkResolver {
+            urls,
+            root: &root,
+            site,
+            max_file_size: options.max_file_size,
+            pages: Default::default(),
+        }),
+        _ => None,
+    };
+    let parse_options = ParseOptions {
+        site_links: links.as_ref(),
+        ..ParseOptions::of(options)
+    };
+    let full: Vec<(usize, Result<Article, Diagnostic>, Vec<Diagnostic>)> = indices
         .par_iter()
         .map(|&i| {
             let light = &articles[i];
@@ -198,15 +215,17 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
                 )
             };
             let path = root.join(&light.path);
+            // The first reading reported the rest; Liquid is read only now.
+            let mut liquid = Vec::new();
             let result = match read_limited(&root, &path, options.max_file_size, None) {
                 Ok(bytes) => {
-                    let mut ignored = Vec::new();
-                    match parse_file(
-                        &bytes,
-                        &light.path,
-                        &ParseOptions::of(options),
-                        &mut ignored,
-                    ) {
+                    let mut found = Vec::new();
+                    let outcome = parse_file(&bytes, &light.path, &parse_options, &mut found);
+                    liquid = found
+                        .into_iter()
+                        .filter(|d| d.code == Code::UnsupportedLiquid)
+                        .collect();
+                    match outcome {
                         Outcome::Article(article)
                             if article.link == light.link
                                 && article.published == light.published =>
@@ -226,11 +245,15 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
                 )),
                 Err(_) => Err(changed()),
             };
-            (i, result)
+            if result.is_err() {
+                liquid.clear();
+            }
+            (i, result, liquid)
         })
         .collect();
     let mut hydrated = Hydrated::default();
-    for (i, result) in full {
+    for (i, result, liquid) in full {
+        hydrated.diagnostics.extend(liquid);
         match result {
             Ok(article) => articles[i] = article,
             Err(d) => {
@@ -596,6 +619,8 @@ struct ParseOptions<'a> {
     site: Option<&'a SiteLoad>,
     keep_body: bool,
     max_topics: usize,
+    /// Site mode, reading bodies for feeds: every URL Liquid can ask for.
+    site_links: Option<&'a site_urls::LinkResolver<'a>>,
 }
 
 impl<'a> ParseOptions<'a> {
@@ -605,6 +630,7 @@ impl<'a> ParseOptions<'a> {
             site: options.site,
             keep_body: options.keep_body,
             max_topics: options.max_topics,
+            site_links: None,
         }
     }
 }
@@ -625,6 +651,7 @@ pub(crate) fn parse_article(
         site: None,
         keep_body,
         max_topics: article::DEFAULT_MAX_TOPICS,
+        site_links: None,
     };
     match parse_file(bytes, relative, &options, &mut out) {
         Outcome::Article(article) => (Some(*article), out),
@@ -722,6 +749,7 @@ fn parse_file_unguarded(
         site,
         keep_body,
         max_topics,
+        site_links: _,
     } = *options;
     if let Some((encoding, front_matter)) = other_unicode_encoding(bytes) {
         if !front_matter {
@@ -851,33 +879,12 @@ fn parse_file_unguarded(
             site_document::Prepared::Page(why) => return Outcome::NotArticle(why.into()),
         },
     };
-    // Jekyll renders a document's Liquid before its Markdown. `page` is the
-    // front matter with defaults; `post_url`/`link` need every document's
-    // URL, which one file does not know yet: they are left out with a warning.
-    let body = match (body, &site) {
-        (Some(mut body), Some(document)) => {
-            let skipped = front_matter.body.len() - front_matter.body.trim_start().len();
-            let leading = front_matter.body[..skipped].matches('\n').count();
-            let none = std::collections::HashMap::new();
-            let page = yaml::Node::Map(fields.entries.clone());
-            let cx = crate::site::liquid::LiquidContext {
-                path: relative,
-                body_line: front_matter.first_line
-                    + front_matter.yaml.lines().count()
-                    + 1
-                    + leading,
-                site: &document.site.config.node,
-                page: &page,
-                post_urls: &none,
-                link_urls: &none,
-            };
-            let (text, warnings) = crate::site::liquid::render(&body.text, &cx);
-            out.extend(warnings);
-            body.text = text;
-            Some(body)
-        }
-        (body, _) => body,
-    };
+    // The body starts after the closing `---` and any blank lines.
+    let skipped = front_matter.body.len() - front_matter.body.trim_start().len();
+    let body_line = front_matter.first_line
+        + front_matter.yaml.lines().count()
+        + 1
+        + front_matter.body[..skipped].matches('\n').count();
     let cx = article::Context {
         path: relative,
         yaml: front_matter.yaml,
@@ -885,6 +892,8 @@ fn parse_file_unguarded(
         site_url,
         site: site.as_ref(),
         body,
+        body_line,
+        site_links: options.site_links,
         max_topics,
     };
     match article::build(fields, &cx, out) {

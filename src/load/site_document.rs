@@ -63,7 +63,7 @@ pub fn prepare(
 ) -> Prepared {
     let place = match entries::place(relative, &site.config, site.drafts) {
         Place::Document(place) => place,
-        Place::Skipped(why) => return Prepared::Page(why),
+        other => return Prepared::Page(other.why_not_a_document().unwrap_or_default()),
     };
     let kind = place.collection.as_deref().unwrap_or("pages");
     let mut merged: Vec<(String, Node)> =
@@ -143,6 +143,7 @@ mod tests {
             site: Some(site),
             keep_body: false,
             max_topics: 100,
+            site_links: None,
         };
         parse_file(text.as_bytes(), relative, &options, &mut Vec::new())
     }

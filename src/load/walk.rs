@@ -130,8 +130,8 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             continue;
         }
         if let Some(site) = filter.site {
-            use crate::site::entries::{place, Place};
-            if let Place::Skipped(why) = place(&relative, &site.config, site.drafts) {
+            use crate::site::entries::place;
+            if let Some(why) = place(&relative, &site.config, site.drafts).why_not_a_document() {
                 walk.passed_over.push((relative, why.into()));
                 continue;
             }

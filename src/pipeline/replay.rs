@@ -36,7 +36,7 @@ use std::path::Path;
 pub const RECORD_FILE: &str = ".feedsmith-run";
 
 /// Changed whenever the layout changes.
-const MAGIC: &str = "feedsmith-run-1";
+const MAGIC: &str = "feedsmith-run-2";
 
 /// What a full run leaves for the next: its conditions and what it said.
 #[derive(Debug, Serialize, Deserialize)]
@@ -63,6 +63,8 @@ pub struct Record {
     left_out: Vec<(String, String)>,
     /// The selection's diagnostics, then the render's warnings.
     selection_diagnostics: Vec<Diagnostic>,
+    /// What reading the bodies in feeds found (a site's Liquid).
+    body_diagnostics: Vec<Diagnostic>,
     render_warnings: Vec<Diagnostic>,
     feed_entries: Vec<Vec<usize>>,
     /// Every file of the run, in the order the plan lists them.
@@ -210,6 +212,7 @@ pub fn write(out: &Path, outcome: Outcome, now: DateTime<Utc>) {
         in_feeds: selection.in_feeds.clone(),
         left_out: selection.left_out.clone(),
         selection_diagnostics: selection.diagnostics.clone(),
+        body_diagnostics: outcome.prepared.body_diagnostics.clone(),
         render_warnings: outcome.render_warnings.to_vec(),
         feed_entries: outcome.feed_entries.to_vec(),
         files: outcome.files,
@@ -272,14 +275,17 @@ pub fn check(
 }
 
 /// The last run's selection and sayings, over this run's load.
-pub fn replay(record: Record, loaded: Loaded) -> Replayed {
-    // The order a full run gives: load's, the selection's, the render's,
-    // sorted (a stable sort: equal keys keep that order).
+pub fn replay(record: Record, loaded: Loaded, ignore: &crate::diagnostic::Ignore) -> Replayed {
+    // The order a full run gives: load's, the selection's, the bodies',
+    // the render's, sorted (a stable sort: equal keys keep that order),
+    // without what `ignore:` silences.
     let mut diagnostics: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .chain(&record.selection_diagnostics)
+        .chain(&record.body_diagnostics)
         .chain(&record.render_warnings)
+        .filter(|d| !ignore.silences(d))
         .cloned()
         .collect();
     crate::diagnostic::sort(&mut diagnostics);
@@ -299,6 +305,7 @@ pub fn replay(record: Record, loaded: Loaded) -> Replayed {
             diagnostics,
             unreadable_in_feeds: Vec::new(),
             changed_during_run: false,
+            body_diagnostics: record.body_diagnostics,
         },
         feed_entries: record.feed_entries,
         files: record.files,

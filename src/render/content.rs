@@ -222,9 +222,9 @@ fn body_html(body: &Body) -> String {
 }
 
 /// Markdown as kramdown renders the common cases (see
-/// [`crate::site::jekyll_feed::markdown_html`]).
+/// [`crate::site::markdown::to_html`]).
 fn markdown_html(markdown: &str) -> String {
-    crate::site::jekyll_feed::markdown_html(markdown)
+    crate::site::markdown::to_html(markdown)
 }
 
 /// Elements kept: text structure, lists, tables, links and images, all

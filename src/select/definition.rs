@@ -34,7 +34,7 @@ pub struct FeedDefinition {
 
 /// One of jekyll-feed's feeds: a single Atom file holding one collection's
 /// documents (one category's, or one feed per tag), with jekyll-feed's
-/// titles, ids and content. Built by `site::jekyll_feed`.
+/// titles, ids and content. Built by `config::jekyll_feed`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JekyllFeedSpec {
     /// The Atom file, relative to the out folder; with `tags`, `{tag}`

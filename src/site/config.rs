@@ -52,7 +52,7 @@ pub struct SiteConfig {
     pub show_drafts: bool,
     pub excerpt_separator: String,
     pub plugins: Vec<String>,
-    /// jekyll-feed's `feed:` map as written, for `site::jekyll_feed`.
+    /// jekyll-feed's `feed:` map as written, for `config::jekyll_feed`.
     pub feed: Option<Node>,
     /// The whole config, for Liquid's `{{ site.* }}`.
     pub node: Node,

@@ -35,8 +35,22 @@ pub struct Default {
 pub enum Place {
     /// A document that may be an entry (if it has a date).
     Document(Document),
+    /// A page: a file outside collections, never an entry, but `{% link %}`
+    /// can name it.
+    Page,
     /// Not an entry, with why (shown by `--verbose`).
     Skipped(&'static str),
+}
+
+impl Place {
+    /// Why a file that is not a document is passed over.
+    pub fn why_not_a_document(&self) -> Option<&'static str> {
+        match self {
+            Place::Document(_) => None,
+            Place::Page => Some("a page, not in a collection"),
+            Place::Skipped(why) => Some(why),
+        }
+    }
 }
 
 /// A document's place in the site.
@@ -97,7 +111,7 @@ pub fn place(relative: &str, site: &SiteConfig, drafts: bool) -> Place {
         });
     }
     let Some(top) = folders.first() else {
-        return Place::Skipped("a page, not in a collection");
+        return Place::Page;
     };
     if let Some(collection) = top
         .strip_prefix('_')
@@ -122,7 +136,7 @@ pub fn place(relative: &str, site: &SiteConfig, drafts: bool) -> Place {
             path_categories: Vec::new(),
         });
     }
-    Place::Skipped("a page, not in a collection")
+    Place::Page
 }
 
 /// Jekyll's `EntryFilter#special?` and backup files: names Jekyll skips
@@ -371,7 +385,7 @@ mod tests {
             "_drafts/unfinished.md",
         ] {
             assert!(
-                matches!(place(path, &s, false), Place::Skipped(_)),
+                !matches!(place(path, &s, false), Place::Document(_)),
                 "{path}"
             );
         }

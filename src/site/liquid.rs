@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// What a document's Liquid can see.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct LiquidContext<'a> {
     /// The document, relative to the site, for diagnostics.
     pub path: &'a str,
@@ -40,8 +40,8 @@ pub struct LiquidContext<'a> {
     /// `baseurl`.
     pub post_urls: &'a HashMap<String, String>,
     /// `{% link %}`: a file's path relative to the site → its URL path,
-    /// before `baseurl`.
-    pub link_urls: &'a HashMap<String, String>,
+    /// before `baseurl`; `None` for a file Jekyll does not write.
+    pub link_url: &'a dyn Fn(&str) -> Option<String>,
 }
 
 /// The body with its Liquid rendered, and a warning for each tag or object
@@ -196,7 +196,7 @@ fn warning(cx: &LiquidContext, body: &str, at: usize, message: &str) -> Diagnost
 fn tag_url(name: &str, args: &str, cx: &LiquidContext) -> Option<String> {
     let wanted = args.trim().trim_start_matches('/');
     let path = if name == "link" {
-        cx.link_urls.get(wanted)?
+        &(cx.link_url)(wanted)?
     } else {
         cx.post_urls.get(wanted).or_else(|| {
             // A name without its folder matches a post in any folder.
@@ -428,14 +428,14 @@ mod tests {
             "2021-03-01-reefing-early".to_owned(),
             "/seamanship/2021/03/01/reefing-early.html".to_owned(),
         )]);
-        let links = HashMap::from([("about.md".to_owned(), "/about/".to_owned())]);
+        let links = |path: &str| (path == "about.md").then(|| "/about/".to_owned());
         let cx = LiquidContext {
             path: "_posts/2023-05-20-liquid-in-the-log.md",
             body_line: 7,
             site: &site,
             page: &page,
             post_urls: &posts,
-            link_urls: &links,
+            link_url: &links,
         };
         let body = concat!(
             "This log is called {{ site.title }}, and this post is \"{{ page.title }}\".\n",
@@ -500,7 +500,7 @@ mod tests {
             site: &site,
             page: &page,
             post_urls: &none,
-            link_urls: &none,
+            link_url: &|_| None,
         };
         for (body, expected, warned) in [
             ("no liquid {at} all", "no liquid {at} all", 0),

@@ -258,45 +258,6 @@ impl JekyllFeedSettings {
     }
 }
 
-/// Markdown as kramdown (Jekyll's GFM input) renders the common cases:
-/// tables, footnotes, `~~strikethrough~~` and typographic quotes and
-/// dashes besides CommonMark (header ids are not needed in a feed).
-pub fn markdown_html(markdown: &str) -> String {
-    use pulldown_cmark::Options;
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION;
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        pulldown_cmark::Parser::new_ext(markdown, options),
-    );
-    html
-}
-
-/// Jekyll's excerpt of a body, as the plain text of a feed's summary
-/// (`post.excerpt | strip_html | normalize_whitespace`): the body before
-/// the first `separator` (all of it when there is none; Jekyll's default
-/// separator is a blank line, `"\n\n"`), rendered, tags stripped,
-/// character references decoded. `None` when the separator is empty
-/// (excerpts off) or the excerpt has no text. The caller uses it where
-/// the front matter has no `excerpt` (nor `description`).
-pub fn excerpt(body: &str, separator: &str, markdown: bool) -> Option<String> {
-    if separator.is_empty() {
-        return None;
-    }
-    let head = body.split_once(separator).map_or(body, |(head, _)| head);
-    let html = if markdown {
-        markdown_html(head)
-    } else {
-        head.to_owned()
-    };
-    let text = crate::site::smartify::strip_html(&html);
-    let text = crate::text::clean_line(&crate::site::smartify::normalize_whitespace(&text));
-    (!text.is_empty()).then_some(text)
-}
-
 /// `feed/<category>.xml` for posts, `feed/<collection>/<category>.xml` else.
 fn category_file(collection: &str, category: &str) -> String {
     if collection == "posts" {
@@ -590,44 +551,6 @@ mod tests {
         let overall = file("atom.xml");
         assert!(overall.contains("<id>https://x.example/log/sea/post-12</id>"));
         assert!(overall.contains("-- &#x26;lt;em&#x26;gt;yes"), "{overall}");
-    }
-
-    /// The fixture's reefing-early post (`excerpt_separator: "<!--more-->"`)
-    /// and Jekyll's default separator.
-    #[test]
-    fn excerpts_as_jekyll_cuts_them() {
-        let body = "The old rule holds: the *time* to reef is the first time you think of it.\n<!--more-->\n\nBy the time the boat is overpowered...\n";
-        assert_eq!(
-            excerpt(body, "<!--more-->", true).as_deref(),
-            Some("The old rule holds: the time to reef is the first time you think of it.")
-        );
-        assert_eq!(
-            excerpt("First & \"one\".\n\nSecond.", "\n\n", true).as_deref(),
-            Some("First & \u{201c}one\u{201d}.")
-        );
-        assert_eq!(
-            excerpt("<p>All of it</p>", "<!--more-->", false).as_deref(),
-            Some("All of it")
-        );
-        assert_eq!(excerpt("Text", "", true), None, "excerpts off");
-        assert_eq!(excerpt("\n\nText", "\n\n", true), None, "nothing before");
-    }
-
-    #[test]
-    fn markdown_like_kramdown() {
-        let html = markdown_html("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1] ~~old~~ -- \"q\"\n\n[^1]: The note.\n\n```rust\nfn x() {}\n```\n");
-        for part in [
-            "<table>",
-            "<td>1</td>",
-            "<del>old</del>",
-            "\u{2013}",
-            "\u{201c}q\u{201d}",
-            "footnote",
-            "The note.",
-            "<pre><code class=\"language-rust\">fn x() {}",
-        ] {
-            assert!(html.contains(part), "{part} in {html}");
-        }
     }
 
     #[test]

@@ -267,3 +267,47 @@ fn links_to_nothing_or_outside_the_site_are_left_out_with_their_line() {
     assert_eq!(warnings(&again.stderr), warnings(&run.stderr));
     assert_eq!(warnings(&run.stderr).len(), 4, "{}", run.stderr);
 }
+
+#[test]
+fn posts_limit_cuts_every_jekyll_feed_and_zero_leaves_them_empty() {
+    let dir = fixture("jekyll-site");
+    let config = dir.path().join("_config.yml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    let out = dir.path().join("feeds");
+    let newest = |feed: &str, n: usize| -> Vec<String> {
+        recorded()
+            .into_iter()
+            .filter(|l| l.starts_with(&format!("{feed}\t")))
+            .take(n)
+            .collect()
+    };
+    std::fs::write(
+        &config,
+        original.replace("\nfeed:\n", "\nfeed:\n  posts_limit: 2\n"),
+    )
+    .unwrap();
+    let run = build_site(dir.path(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for feed in ["feed.xml", "feed/seamanship.xml", "feed/voyages.xml"] {
+        assert_eq!(entries(&out, feed), newest(feed, 2), "{feed}");
+    }
+    // The built-in feeds keep the global limit.
+    assert!(
+        std::fs::read_to_string(out.join("atom.xml"))
+            .unwrap()
+            .matches("<entry>")
+            .count()
+            > 2
+    );
+    // jekyll-feed's Liquid `limit: 0` writes feeds without entries.
+    std::fs::write(
+        &config,
+        original.replace("\nfeed:\n", "\nfeed:\n  posts_limit: 0\n"),
+    )
+    .unwrap();
+    let run = build_site(dir.path(), &[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for feed in ["feed.xml", "feed/gear.xml", "feed/voyages/solent.xml"] {
+        assert_eq!(entries(&out, feed), Vec::<String>::new(), "{feed}");
+    }
+}

@@ -3,7 +3,8 @@
 //! `plugins` list in, one Atom definition per file jekyll-feed writes out.
 //!
 //! What jekyll-feed writes, and so what these definitions hold:
-//! - `feed.xml` (or `feed.path`): the newest `posts_limit` (default 10)
+//! - `feed.xml` (or `feed.path`): the newest `posts_limit` (default 10;
+//!   0 gives an empty feed, as jekyll-feed's Liquid `limit: 0` does)
 //!   posts, drafts only with `--drafts`;
 //! - `feed/<category>.xml` for each of `feed.categories` (posts whose
 //!   `categories` hold it, compared exactly);
@@ -211,7 +212,8 @@ impl JekyllFeedSettings {
             definition.title = Some(crate::site::smartify::smartify(&title));
             definition.description =
                 Some(site_description.to_owned()).filter(|d| !d.trim().is_empty());
-            definition.limit = Some(self.posts_limit);
+            // `posts_limit` cuts it (`JekyllFeedSpec`), not the global limit.
+            definition.limit = Some(0);
             definition.formats = vec![Format::Atom];
             // Drafts as the run says: with `--drafts` (Jekyll's
             // `show_drafts`) jekyll-feed's feeds hold them too.
@@ -222,6 +224,7 @@ impl JekyllFeedSettings {
                 category: category.map(str::to_owned),
                 tags: None,
                 excerpt_only: self.excerpt_only,
+                posts_limit: self.posts_limit,
             });
             definition
         };
@@ -395,8 +398,10 @@ mod tests {
             titles[4],
             "Tom\u{2019}s \u{201c}Blog\u{201d} | Notes | Daily"
         );
+        // `posts_limit` (default 10) cuts them, never the global limit.
         assert!(defs.iter().all(|d| d.formats == [Format::Atom]
-            && d.limit == Some(10)
+            && d.limit == Some(0)
+            && d.jekyll.as_ref().map(|j| j.posts_limit) == Some(10)
             && d.description.as_deref() == Some("About things")));
         assert_eq!(defs[1].dir, "feed/");
         assert_eq!(defs[0].dir, "");

@@ -49,6 +49,9 @@ pub struct JekyllFeedSpec {
     pub tags: Option<TagFeeds>,
     /// `feed.excerpt_only`: entries without content.
     pub excerpt_only: bool,
+    /// `feed.posts_limit`: entries per file; 0 writes none, as
+    /// jekyll-feed's `limit: 0` does.
+    pub posts_limit: usize,
 }
 
 /// Which tags get a feed: `only` (else every tag of the collection's

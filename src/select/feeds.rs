@@ -359,7 +359,9 @@ fn jekyll_feeds(
     matched: Vec<usize>,
     settings: &SelectSettings,
 ) -> Vec<Feed> {
-    let one = |key: Option<String>, entries: Vec<usize>| {
+    let one = |key: Option<String>, mut entries: Vec<usize>| {
+        let matched = entries.len();
+        entries.truncate(spec.posts_limit);
         let file = match &key {
             Some(tag) => spec.file.replace("{tag}", tag),
             None => spec.file.clone(),
@@ -373,6 +375,7 @@ fn jekyll_feeds(
             jekyll: Some(JekyllEntries {
                 excerpt_only: spec.excerpt_only,
             }),
+            matched,
             ..feed(kind, definition, key, entries, settings)
         }
     };

@@ -31,7 +31,10 @@ pub fn remember(
     diagnostics: &[Diagnostic],
 ) -> (Vec<bool>, Option<String>) {
     let path = out.join(SEEN_FILE);
-    let before = read(&path);
+    let written = crate::load::read::read_own_file(&path, MAX_BYTES)
+        .ok()
+        .flatten();
+    let before = keys(written.as_deref());
     let mut hashes = FileHashes::new(content);
     let mut now = BTreeSet::new();
     let fresh = diagnostics
@@ -53,6 +56,11 @@ pub fn remember(
         text.push_str(key);
         text.push('\n');
     }
+    // The same keys: the file stays as it is (a cron job's rerun touches
+    // nothing).
+    if written.as_deref() == Some(text.as_bytes()) {
+        return (fresh, None);
+    }
     let failed = crate::write::write_atomic_unsynced(&path, text.as_bytes())
         .err()
         .map(|e| {
@@ -64,13 +72,13 @@ pub fn remember(
     (fresh, failed)
 }
 
-/// The keys of the previous run: empty when the file is missing,
-/// unreadable or not one of ours.
-fn read(path: &Path) -> BTreeSet<String> {
-    let Ok(Some(bytes)) = crate::load::read::read_own_file(path, MAX_BYTES) else {
+/// The keys of the previous run (the seen file's bytes): empty when the
+/// file is missing, unreadable or not one of ours.
+fn keys(bytes: Option<&[u8]>) -> BTreeSet<String> {
+    let Some(bytes) = bytes else {
         return BTreeSet::new();
     };
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(bytes);
     let mut lines = text.lines();
     if lines.next() != Some(HEADER) {
         return BTreeSet::new();
@@ -149,6 +157,27 @@ mod tests {
         std::fs::write(content.path().join("a.md"), "two").unwrap();
         assert_eq!(run().0, [true, true]);
         assert_eq!(run().0, [false, true]);
+    }
+
+    #[test]
+    fn the_same_warnings_leave_the_file_untouched() {
+        let (content, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(content.path().join("a.md"), "one").unwrap();
+        let all = [warning("a.md")];
+        remember(out.path(), content.path(), &all);
+        let path = out.path().join(SEEN_FILE);
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_eq!(remember(out.path(), content.path(), &all).1, None);
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), old);
+        // Another set of warnings is written.
+        remember(out.path(), content.path(), &[]);
+        assert_ne!(std::fs::metadata(&path).unwrap().modified().unwrap(), old);
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub struct Prepared {
     changed_during_run: bool,
     /// What reading the bodies in feeds found (a site's Liquid): a replay
     /// says it again.
-    body_diagnostics: Vec<Diagnostic>,
+    liquid_warnings: Vec<Diagnostic>,
 }
 
 impl Prepared {
@@ -159,28 +159,19 @@ fn select_and_hydrate(
         .iter()
         .chain(&selection.diagnostics)
         .chain(&hydrated.diagnostics)
+        .chain(&hydrated.liquid_warnings)
         .filter(|d| !settings.ignore.silences(d))
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
     crate::trace("hydrated");
-    let body_diagnostics = hydrated
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == diagnostic::Code::UnsupportedLiquid)
-        .cloned()
-        .collect();
     Prepared {
         loaded,
         selection,
         diagnostics,
-        body_diagnostics,
+        liquid_warnings: hydrated.liquid_warnings,
         unreadable_in_feeds: hydrated.unreadable,
-        // Liquid is read only now; its warnings say nothing changed.
-        changed_during_run: hydrated
-            .diagnostics
-            .iter()
-            .any(|d| d.code != diagnostic::Code::UnsupportedLiquid),
+        changed_during_run: !hydrated.diagnostics.is_empty(),
     }
 }
 

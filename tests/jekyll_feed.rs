@@ -274,6 +274,12 @@ fn posts_limit_cuts_every_jekyll_feed_and_zero_leaves_them_empty() {
     let config = dir.path().join("_config.yml");
     let original = std::fs::read_to_string(&config).unwrap();
     let out = dir.path().join("feeds");
+    let build_with_limit = |limit: usize| {
+        let limited = original.replace("\nfeed:\n", &format!("\nfeed:\n  posts_limit: {limit}\n"));
+        std::fs::write(&config, limited).unwrap();
+        let run = build_site(dir.path(), &[]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+    };
     let newest = |feed: &str, n: usize| -> Vec<String> {
         recorded()
             .into_iter()
@@ -281,13 +287,7 @@ fn posts_limit_cuts_every_jekyll_feed_and_zero_leaves_them_empty() {
             .take(n)
             .collect()
     };
-    std::fs::write(
-        &config,
-        original.replace("\nfeed:\n", "\nfeed:\n  posts_limit: 2\n"),
-    )
-    .unwrap();
-    let run = build_site(dir.path(), &[]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    build_with_limit(2);
     for feed in ["feed.xml", "feed/seamanship.xml", "feed/voyages.xml"] {
         assert_eq!(entries(&out, feed), newest(feed, 2), "{feed}");
     }
@@ -300,13 +300,7 @@ fn posts_limit_cuts_every_jekyll_feed_and_zero_leaves_them_empty() {
             > 2
     );
     // jekyll-feed's Liquid `limit: 0` writes feeds without entries.
-    std::fs::write(
-        &config,
-        original.replace("\nfeed:\n", "\nfeed:\n  posts_limit: 0\n"),
-    )
-    .unwrap();
-    let run = build_site(dir.path(), &[]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
+    build_with_limit(0);
     for feed in ["feed.xml", "feed/gear.xml", "feed/voyages/solent.xml"] {
         assert_eq!(entries(&out, feed), Vec::<String>::new(), "{feed}");
     }

@@ -74,7 +74,8 @@ pub struct Context<'a> {
     /// The Jekyll document, in site mode.
     pub site: Option<&'a SiteDocument>,
     pub body: Option<Body>,
-    /// File line on which the body starts (Liquid warnings name it).
+    /// File line on which the body's text starts, for Liquid warnings;
+    /// 0 when no Liquid is read (`site_links` is `None`).
     pub body_line: usize,
     /// Site mode: every document's URL. With it a body's Liquid is
     /// rendered; without it (the first reading of a site, whose bodies

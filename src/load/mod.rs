@@ -165,6 +165,9 @@ enum Outcome {
 #[derive(Debug, Default)]
 pub struct Hydrated {
     pub diagnostics: Vec<Diagnostic>,
+    /// What a site's Liquid left out, read only now: warnings that say
+    /// nothing changed during the run.
+    pub liquid_warnings: Vec<Diagnostic>,
     /// Indices of articles that could not be read again because their file
     /// or folder is unreadable: their feeds keep their previous version.
     pub unreadable: Vec<usize>,
@@ -185,20 +188,20 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
                 "the content folder cannot be read again; feeds keep their previous version",
             )],
             unreadable: indices.to_vec(),
+            liquid_warnings: Vec::new(),
         };
     };
     // A site's bodies are rendered now, with every document's URL.
-    let urls = options.site.map(|_| site_urls::SiteUrls::of(articles));
-    let links = match (options.site, &urls) {
-        (Some(site), Some(urls)) => Some(site_urls::LinkResolver {
-            urls,
-            root: &root,
-            site,
-            max_file_size: options.max_file_size,
-            pages: Default::default(),
-        }),
-        _ => None,
-    };
+    let urls = options
+        .site
+        .map(|site| (site, site_urls::SiteUrls::of(articles)));
+    let links = urls.as_ref().map(|(site, urls)| site_urls::LinkResolver {
+        urls,
+        root: &root,
+        site,
+        max_file_size: options.max_file_size,
+        pages: Default::default(),
+    });
     let parse_options = ParseOptions {
         site_links: links.as_ref(),
         ..ParseOptions::of(options)
@@ -253,7 +256,7 @@ pub fn hydrate(articles: &mut [Article], indices: &[usize], options: &LoadOption
         .collect();
     let mut hydrated = Hydrated::default();
     for (i, result, liquid) in full {
-        hydrated.diagnostics.extend(liquid);
+        hydrated.liquid_warnings.extend(liquid);
         match result {
             Ok(article) => articles[i] = article,
             Err(d) => {
@@ -738,6 +741,11 @@ fn other_unicode_encoding(bytes: &[u8]) -> Option<(&'static str, bool)> {
     })
 }
 
+/// The file line after the closing `---`, on which the body starts.
+fn after_front_matter(front_matter: &front_matter::FrontMatter) -> usize {
+    front_matter.first_line + front_matter.yaml.lines().count() + 1
+}
+
 fn parse_file_unguarded(
     bytes: &[u8],
     relative: &str,
@@ -852,8 +860,7 @@ fn parse_file_unguarded(
         .filter(|b| {
             let fits = b.len() <= article::MAX_CONTENT_BYTES;
             if !fits {
-                // The body starts after the closing `---`.
-                let line = front_matter.first_line + front_matter.yaml.lines().count() + 1;
+                let line = after_front_matter(&front_matter);
                 out.push(
                     Diagnostic::warning(Code::LargeContent,
                         relative,
@@ -879,12 +886,15 @@ fn parse_file_unguarded(
             site_document::Prepared::Page(why) => return Outcome::NotArticle(why.into()),
         },
     };
-    // The body starts after the closing `---` and any blank lines.
-    let skipped = front_matter.body.len() - front_matter.body.trim_start().len();
-    let body_line = front_matter.first_line
-        + front_matter.yaml.lines().count()
-        + 1
-        + front_matter.body[..skipped].matches('\n').count();
+    // Only Liquid warnings need it: the body's text starts after any blank
+    // lines.
+    let body_line = match (&body, options.site_links) {
+        (Some(_), Some(_)) => {
+            let skipped = front_matter.body.len() - front_matter.body.trim_start().len();
+            after_front_matter(&front_matter) + front_matter.body[..skipped].matches('\n').count()
+        }
+        _ => 0,
+    };
     let cx = article::Context {
         path: relative,
         yaml: front_matter.yaml,

@@ -64,7 +64,7 @@ pub struct Record {
     /// The selection's diagnostics, then the render's warnings.
     selection_diagnostics: Vec<Diagnostic>,
     /// What reading the bodies in feeds found (a site's Liquid).
-    body_diagnostics: Vec<Diagnostic>,
+    liquid_warnings: Vec<Diagnostic>,
     render_warnings: Vec<Diagnostic>,
     feed_entries: Vec<Vec<usize>>,
     /// Every file of the run, in the order the plan lists them.
@@ -212,7 +212,7 @@ pub fn write(out: &Path, outcome: Outcome, now: DateTime<Utc>) {
         in_feeds: selection.in_feeds.clone(),
         left_out: selection.left_out.clone(),
         selection_diagnostics: selection.diagnostics.clone(),
-        body_diagnostics: outcome.prepared.body_diagnostics.clone(),
+        liquid_warnings: outcome.prepared.liquid_warnings.clone(),
         render_warnings: outcome.render_warnings.to_vec(),
         feed_entries: outcome.feed_entries.to_vec(),
         files: outcome.files,
@@ -283,7 +283,7 @@ pub fn replay(record: Record, loaded: Loaded, ignore: &crate::diagnostic::Ignore
         .diagnostics
         .iter()
         .chain(&record.selection_diagnostics)
-        .chain(&record.body_diagnostics)
+        .chain(&record.liquid_warnings)
         .chain(&record.render_warnings)
         .filter(|d| !ignore.silences(d))
         .cloned()
@@ -305,7 +305,7 @@ pub fn replay(record: Record, loaded: Loaded, ignore: &crate::diagnostic::Ignore
             diagnostics,
             unreadable_in_feeds: Vec::new(),
             changed_during_run: false,
-            body_diagnostics: record.body_diagnostics,
+            liquid_warnings: record.liquid_warnings,
         },
         feed_entries: record.feed_entries,
         files: record.files,

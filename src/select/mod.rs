@@ -213,52 +213,61 @@ fn dedupe(
     passed: &[usize],
     mut left_out: Option<&mut Vec<(String, String)>>,
 ) -> (Vec<usize>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Each link's key once, many at a time (a key is a scan of the link),
+    // then each article's group once: the second pass needs no key again.
+    let keys: Vec<std::borrow::Cow<str>> = passed
+        .par_iter()
+        .map(|&index| link_key::dedupe_key(&articles[index].link))
+        .collect();
     // Fx, not SipHash: the keys are the site's own links, not an attacker's.
-    let mut winner: FxHashMap<std::borrow::Cow<str>, usize> =
+    let mut group_of: FxHashMap<&str, usize> =
         FxHashMap::with_capacity_and_hasher(passed.len(), Default::default());
-    for &index in passed {
-        let article = &articles[index];
-        winner
-            .entry(link_key::dedupe_key(&article.link))
-            .and_modify(|best| {
-                let current = &articles[*best];
-                if (article.published, &article.path) < (current.published, &current.path) {
-                    *best = index;
-                }
-            })
-            .or_insert(index);
+    // Per group, its winner: the earliest published, then the first path.
+    let mut winners: Vec<usize> = Vec::with_capacity(passed.len());
+    let mut groups: Vec<usize> = Vec::with_capacity(passed.len());
+    for (&index, key) in passed.iter().zip(&keys) {
+        let group = *group_of.entry(key).or_insert_with(|| {
+            winners.push(index);
+            winners.len() - 1
+        });
+        groups.push(group);
+        let (article, best) = (&articles[index], &articles[winners[group]]);
+        if (article.published, &article.path) < (best.published, &best.path) {
+            winners[group] = index;
+        }
     }
-    let mut kept = Vec::with_capacity(winner.len());
+    let mut kept = Vec::with_capacity(winners.len());
     let mut diagnostics = Vec::new();
-    for &index in passed {
-        let article = &articles[index];
-        let best = winner[&*link_key::dedupe_key(&article.link)];
+    for (&index, &group) in passed.iter().zip(&groups) {
+        let best = winners[group];
         if best == index {
             kept.push(index);
-        } else {
-            let Some(left_out) = left_out.as_deref_mut() else {
-                continue;
-            };
-            let (kept_path, kept_link) = (&articles[best].path, &articles[best].link);
-            let same = if *kept_link == article.link {
-                format!("same link {kept_link}")
-            } else {
-                format!(
-                    "same story as {kept_link}: {} differs only in tracking parameters, fragment or port",
-                    article.link
-                )
-            };
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::DuplicateLink,
-                    &article.path,
-                    format!("duplicate of {kept_path} ({same}); left out"),
-                )
-                .at(article.link_line.or(Some(1)), Some(1))
-                .naming(kept_path),
-            );
-            left_out.push((article.path.clone(), format!("duplicate of {kept_path}")));
+            continue;
         }
+        let Some(left_out) = left_out.as_deref_mut() else {
+            continue;
+        };
+        let article = &articles[index];
+        let (kept_path, kept_link) = (&articles[best].path, &articles[best].link);
+        let same = if *kept_link == article.link {
+            format!("same link {kept_link}")
+        } else {
+            format!(
+                "same story as {kept_link}: {} differs only in tracking parameters, fragment or port",
+                article.link
+            )
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::DuplicateLink,
+                &article.path,
+                format!("duplicate of {kept_path} ({same}); left out"),
+            )
+            .at(article.link_line.or(Some(1)), Some(1))
+            .naming(kept_path),
+        );
+        left_out.push((article.path.clone(), format!("duplicate of {kept_path}")));
     }
     (kept, diagnostics)
 }

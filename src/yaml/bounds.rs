@@ -83,6 +83,10 @@ impl Budget {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Secrets {
     hashes: FxHashSet<u64>,
+    /// Byte lengths of the text scalars and keys hashed: a text of another
+    /// length cannot be equal, so most texts are never hashed (front matter
+    /// has one `secured` value and hundreds of texts beside it).
+    text_lengths: FxHashSet<usize>,
     /// Values recorded, which count towards [`MAX_VALUES`] (they were built).
     pub values: usize,
 }
@@ -110,33 +114,51 @@ impl Secrets {
     pub fn record(&mut self, node: &Node) {
         // The key under which it sits, and the value.
         self.values += 1 + count_values(node);
-        for_each_hash(node, |h| {
-            self.hashes.insert(h);
-            false
-        });
+        for_each_hash(
+            node,
+            |len| {
+                self.text_lengths.insert(len);
+                true
+            },
+            |h| {
+                self.hashes.insert(h);
+                false
+            },
+        );
     }
 
     /// Whether `node` holds a scalar (or key) equal to a recorded one.
     pub fn appear_in(&self, node: &Node) -> bool {
-        !self.hashes.is_empty() && for_each_hash(node, |h| self.hashes.contains(&h))
+        !self.hashes.is_empty()
+            && for_each_hash(
+                node,
+                |len| self.text_lengths.contains(&len),
+                |h| self.hashes.contains(&h),
+            )
     }
 }
 
 /// Call `f` with the hash of every scalar and mapping key in `node`, until
-/// it returns true; whether it did.
-fn for_each_hash(node: &Node, mut f: impl FnMut(u64) -> bool) -> bool {
+/// it returns true; whether it did. A text (key or string) is hashed only
+/// when `hash_text` says so of its byte length.
+fn for_each_hash(
+    node: &Node,
+    mut hash_text: impl FnMut(usize) -> bool,
+    mut f: impl FnMut(u64) -> bool,
+) -> bool {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         match node {
             Node::Seq(items) => stack.extend(items),
             Node::Map(entries) => {
                 for (key, value) in entries {
-                    if f(key_hash(key)) {
+                    if hash_text(key.len()) && f(key_hash(key)) {
                         return true;
                     }
                     stack.push(value);
                 }
             }
+            Node::Str(text) if !hash_text(text.len()) => {}
             scalar => {
                 if scalar_hash(scalar).is_some_and(&mut f) {
                     return true;

@@ -785,15 +785,23 @@ mod tests {
             "secured: &s {TOPSECRET: 1}\nexcerpt: *s\ntitle: T\n",
             "secured: TOPSECRET\nexcerpt: TOPSECRET\ntitle: T\n",
             "secured: TOPSECRET\nexcerpt: [TOPSECRET]\ntitle: T\n",
+            "secured: [x, TOPSECRET]\nexcerpt: {a: b, c: [TOPSECRET]}\ntitle: T\n",
+            "secured: 31415926\nexcerpt: [31415926]\ntitle: T\n",
         ] {
             let mapping = parse_mapping(text, ARTICLE).unwrap();
             assert_eq!(mapping.dropped, ["excerpt"], "{text}");
             assert_eq!(mapping.entries.len(), 1, "{text}");
             assert!(!format!("{mapping:?}").contains("TOPSECRET"), "{text}");
         }
-        // An anchor elsewhere is fine.
-        let mapping = parse_mapping("other: &s X\nexcerpt: *s\n", ARTICLE).unwrap();
-        assert!(mapping.dropped.is_empty());
+        // An anchor elsewhere is fine, and so is a text of the secret's
+        // length that is not the secret.
+        for text in [
+            "other: &s X\nexcerpt: *s\n",
+            "secured: TOPSECRET\nexcerpt: [TOPSECRE7, TOPSECRET-ish]\n",
+        ] {
+            let mapping = parse_mapping(text, ARTICLE).unwrap();
+            assert!(mapping.dropped.is_empty(), "{text}");
+        }
         // Errors never quote a secret value.
         for text in [
             "secured: &s TOPSECRET\nsecured: *s\n",

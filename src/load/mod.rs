@@ -338,6 +338,7 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
         exclude: options.exclude,
         skip: skip.as_deref(),
         site: options.site,
+        stamps: cache.as_ref().is_some_and(|bytes| !bytes.is_empty()),
     };
     let mut found = walk::walk(&root, &filter).map_err(load_error)?;
     crate::trace("walked");
@@ -514,7 +515,7 @@ fn merge_changes(
         .zip(taken.into_par_iter())
         .zip(articles.par_iter_mut())
         .map(|((candidate, taken), slot)| {
-            let stamp = candidate.stamp;
+            let mut stamp = candidate.stamp;
             if let Some((kind, diagnostics)) = taken {
                 return FileResult {
                     stamp,
@@ -526,9 +527,13 @@ fn merge_changes(
             }
             let mut diagnostics = Vec::new();
             let path = options.content_dir.join(&candidate.relative);
-            let size = stamp.map(|s| s.size);
-            let kind = match load_file(&path, &candidate.relative, size, options, &mut diagnostics)
-            {
+            let kind = match load_file(
+                &path,
+                &candidate.relative,
+                &mut stamp,
+                options,
+                &mut diagnostics,
+            ) {
                 Outcome::Article(article) => {
                     *slot = Some(article.into_light());
                     FileKind::Article
@@ -591,15 +596,25 @@ fn merge_changes(
     (results, articles)
 }
 
+/// Read and parse one file. `stamp` is the walk's; when the walk took
+/// none, it becomes the opened file's.
 fn load_file(
     path: &Path,
     relative: &str,
-    known_size: Option<u64>,
+    stamp: &mut Option<cache::Stamp>,
     options: &LoadOptions,
     out: &mut Vec<Diagnostic>,
 ) -> Outcome {
-    let bytes = match read_limited(options.content_dir, path, options.max_file_size, known_size) {
-        Ok(bytes) => bytes,
+    let known_size = stamp.map(|s| s.size);
+    let read =
+        read::read_limited_stamped(options.content_dir, path, options.max_file_size, known_size);
+    let bytes = match read {
+        Ok((bytes, read_stamp)) => {
+            if stamp.is_none() {
+                *stamp = read_stamp;
+            }
+            bytes
+        }
         Err(ReadError::Vanished) => {
             out.push(Diagnostic::warning(
                 Code::ChangedDuringRun,
@@ -938,7 +953,11 @@ mod tests {
         let outcome = load_file(
             Path::new("/nonexistent/feedsmith/x.md"),
             "x.md",
-            Some(10),
+            &mut Some(cache::Stamp {
+                size: 10,
+                mtime_ns: 0,
+                ctime_ns: 0,
+            }),
             &options(&set),
             &mut out,
         );

@@ -94,6 +94,17 @@ pub fn read_limited(
     limit: u64,
     known_size: Option<u64>,
 ) -> Result<Vec<u8>, ReadError> {
+    read_limited_stamped(root, path, limit, known_size).map(|(bytes, _)| bytes)
+}
+
+/// [`read_limited`], with the file's stamp as the opened handle had it
+/// before the read (the cache key, for a file the walk did not stat).
+pub fn read_limited_stamped(
+    root: &Path,
+    path: &Path,
+    limit: u64,
+    known_size: Option<u64>,
+) -> Result<(Vec<u8>, Option<super::cache::Stamp>), ReadError> {
     let cannot_read = |e: io::Error| ReadError::Other(format!("cannot read file: {e}"));
     let too_big = || {
         ReadError::Other(format!(
@@ -123,7 +134,7 @@ pub fn read_limited(
     if bytes.len() as u64 > limit {
         return Err(too_big());
     }
-    Ok(bytes)
+    Ok((bytes, super::cache::Stamp::of(&meta)))
 }
 
 /// Whether `path` exists but cannot be opened (permission denied, an I/O

@@ -197,7 +197,7 @@ trap 'rm -rf "$tmp"' EXIT
 # perf showed 38% of a fresh build in `__ext4_new_inode`, a cost of the
 # harness, not of the build. The folder is moved aside instead and the lot
 # deleted when the measuring is done.
-retire() { # folder: moved out of the way (same file system), deleted at exit
+retire() { # folder: moved out of the way (same file system), deleted by retired_cleanup
     if [ -e "$1" ]; then
         local parking
         parking=$(dirname "$1")/.bench-retired

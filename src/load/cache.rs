@@ -222,12 +222,22 @@ pub fn encode(settings: &str, files: &[FileEntryRef], articles: &[&Article]) -> 
     // About 480 bytes an article file (the 100,000-article benchmark
     // corpus): one allocation, not a last doubling that copies it all.
     let capacity = 64 + files.len() * 512;
-    let mut bytes = postcard::to_extend(&head, Vec::with_capacity(capacity)).unwrap_or_default();
-    append_sequence(&mut bytes, files);
-    append_sequence(&mut bytes, articles);
+    // As ever, an encoding error leaves a cache no run accepts.
+    let mut bytes = encode_parts(&head, files, articles, capacity).unwrap_or_default();
     let checksum = crc32fast::hash(&bytes);
     bytes.extend_from_slice(&checksum.to_le_bytes());
     bytes
+}
+
+fn encode_parts(
+    head: &CacheHead,
+    files: &[FileEntryRef],
+    articles: &[&Article],
+    capacity: usize,
+) -> postcard::Result<Vec<u8>> {
+    let bytes = postcard::to_extend(head, Vec::with_capacity(capacity))?;
+    let bytes = append_sequence(bytes, files)?;
+    append_sequence(bytes, articles)
 }
 
 /// The fields of [`CacheFileRef`] before its sequences.
@@ -238,28 +248,26 @@ struct CacheHead<'a> {
     settings: &'a str,
 }
 
-/// Append `items` as postcard writes a sequence: its length, then each
-/// item; the items encoded in parallel, in chunks, joined in order.
-fn append_sequence<T: Serialize + Sync>(bytes: &mut Vec<u8>, items: &[T]) {
+/// `items` after `bytes` as postcard writes a sequence: its length, then
+/// each item; the items encoded in parallel, in chunks, joined in order.
+fn append_sequence<T: Serialize + Sync>(bytes: Vec<u8>, items: &[T]) -> postcard::Result<Vec<u8>> {
     use rayon::prelude::*;
     const CHUNK: usize = 2048;
-    let Ok(with_length) = postcard::to_extend(&items.len(), std::mem::take(bytes)) else {
-        return;
-    };
-    *bytes = with_length;
+    let mut bytes = postcard::to_extend(&items.len(), bytes)?;
     let parts: Vec<Vec<u8>> = items
         .par_chunks(CHUNK)
         .map(|chunk| {
             chunk
                 .iter()
-                .fold(Vec::with_capacity(chunk.len() * 512), |part, item| {
-                    postcard::to_extend(item, part).unwrap_or_default()
+                .try_fold(Vec::with_capacity(chunk.len() * 512), |part, item| {
+                    postcard::to_extend(item, part)
                 })
         })
-        .collect();
+        .collect::<postcard::Result<_>>()?;
     for part in parts {
         bytes.extend_from_slice(&part);
     }
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -610,9 +610,7 @@ fn load_file(
         read::read_limited_stamped(options.content_dir, path, options.max_file_size, known_size);
     let bytes = match read {
         Ok((bytes, read_stamp)) => {
-            if stamp.is_none() {
-                *stamp = read_stamp;
-            }
+            *stamp = stamp.or(read_stamp);
             bytes
         }
         Err(ReadError::Vanished) => {

@@ -165,13 +165,18 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             continue;
         }
         // For a symlink, the target's (checked above to be a file inside).
-        let stamp = if !filter.stamps {
-            None
-        } else if file_type.is_symlink() {
-            fs::metadata(entry.path()).ok().and_then(|m| Stamp::of(&m))
-        } else {
-            entry.metadata().ok().and_then(|m| Stamp::of(&m))
+        let meta = || {
+            if file_type.is_symlink() {
+                fs::metadata(entry.path())
+            } else {
+                entry.metadata()
+            }
         };
+        let stamp = filter
+            .stamps
+            .then(meta)
+            .and_then(Result::ok)
+            .and_then(|m| Stamp::of(&m));
         walk.candidates.push(Candidate { relative, stamp });
     }
     if failed {

@@ -37,8 +37,8 @@ pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     replace(path, bytes, false)
 }
 
-/// `bytes` in a new temporary file beside `path` (its folder made first),
-/// readable as a published file must be; not yet flushed.
+/// `bytes` in a new temporary file beside `path` (its folder made if
+/// missing), readable as a published file must be; not yet flushed.
 fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let create = || {
         tempfile::Builder::new()

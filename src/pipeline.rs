@@ -443,6 +443,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
                 return run;
             }
         }
+        crate::trace("applied");
         let mut cache_left = Some(cache_read);
         if let Some(cache) = prepared.loaded.cache.take() {
             let path = out.join(CACHE_FILE);
@@ -455,6 +456,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
                 ));
             }
         }
+        crate::trace("cache written");
         // Recorded only when a rerun over the same input would find every
         // file as written and say just what this run says.
         let replayable = run.messages.is_empty()

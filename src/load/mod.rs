@@ -340,8 +340,20 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
         site: options.site,
         stamps: cache.as_ref().is_some_and(|bytes| !bytes.is_empty()),
     };
-    let mut found = walk::walk(&root, &filter).map_err(load_error)?;
-    crate::trace("walked");
+    let settings = cache_settings(options);
+    let caching = cache.is_some();
+    // The previous run's results are decoded while the folders are listed:
+    // one is CPU, the other mostly the file system's.
+    let (found, previous) = rayon::join(
+        || walk::walk(&root, &filter),
+        || {
+            cache
+                .map(|bytes| cache::decode(&bytes, &settings))
+                .unwrap_or_default()
+        },
+    );
+    let mut found = found.map_err(load_error)?;
+    crate::trace("walked, cache decoded");
     let mut loaded = Loaded {
         passed_over: std::mem::take(&mut found.passed_over),
         diagnostics: std::mem::take(&mut found.diagnostics),
@@ -358,12 +370,6 @@ pub fn load(options: &LoadOptions, cache: Option<Vec<u8>>) -> Result<Loaded, Loa
     }
 
     options.progress.start(found.candidates.len());
-    let settings = cache_settings(options);
-    let caching = cache.is_some();
-    let previous = cache
-        .map(|bytes| cache::decode(&bytes, &settings))
-        .unwrap_or_default();
-    crate::trace("cache decoded");
     // The files under a folder that could not be listed: as last seen.
     for folder in &loaded.unreadable {
         let before = found.candidates.len();

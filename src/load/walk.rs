@@ -78,6 +78,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
     };
     let mut failed = false;
     let mut subfolders = Vec::new();
+    let mut to_stamp = Vec::new();
     for entry in entries {
         let Ok(entry) = entry else {
             failed = true;
@@ -164,20 +165,31 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
                 .push((relative, "not a regular file".into()));
             continue;
         }
-        // For a symlink, the target's (checked above to be a file inside).
-        let meta = || {
-            if file_type.is_symlink() {
+        if filter.stamps {
+            to_stamp.push((walk.candidates.len(), entry, file_type.is_symlink()));
+        }
+        walk.candidates.push(Candidate {
+            relative,
+            stamp: None,
+        });
+    }
+    // A real site keeps its articles in one flat folder: stat them on every
+    // thread, by the open folder's handle, each into its candidate's slot.
+    let stamps: Vec<(usize, Option<Stamp>)> = to_stamp
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|(index, entry, symlink)| {
+            // For a symlink, the target's (checked above to be a file inside).
+            let meta = if symlink {
                 fs::metadata(entry.path())
             } else {
                 entry.metadata()
-            }
-        };
-        let stamp = filter
-            .stamps
-            .then(meta)
-            .and_then(Result::ok)
-            .and_then(|m| Stamp::of(&m));
-        walk.candidates.push(Candidate { relative, stamp });
+            };
+            (index, meta.ok().and_then(|m| Stamp::of(&m)))
+        })
+        .collect();
+    for (index, stamp) in stamps {
+        walk.candidates[index].stamp = stamp;
     }
     if failed {
         walk.diagnostics.push(Diagnostic::error(

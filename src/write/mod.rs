@@ -265,6 +265,7 @@ pub fn apply(out_dir: &Path, files: &[OutputFile], plan: &Plan) -> Result<Applie
         }
     };
     remove_leftover_temps(out_dir, files);
+    crate::trace("write: leftovers checked");
     let old = match Manifest::read(out_dir) {
         Ok(old) => old,
         Err(e) => return Err(fail(WriteError::Manifest(e), applied, plan)),
@@ -388,6 +389,7 @@ fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> (Vec<String>, Opti
             (i, staged)
         })
         .collect();
+    crate::trace("write: staged");
     let mut ready = Vec::with_capacity(staged.len());
     for (i, result) in staged {
         match result {
@@ -397,6 +399,7 @@ fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> (Vec<String>, Opti
     }
     let temps: Vec<&atomic::Staged> = ready.iter().map(|(_, s)| s).collect();
     let synced = atomic::sync_staged(out_dir, &temps);
+    crate::trace("write: synced");
     let mut to_commit = Vec::with_capacity(ready.len());
     for ((i, staged), synced) in ready.into_iter().zip(synced) {
         match synced {
@@ -425,7 +428,9 @@ fn write_all_atomic(out_dir: &Path, files: &[&OutputFile]) -> (Vec<String>, Opti
             Err(e) => errors.push((i, io_error(&path)(e))),
         }
     }
+    crate::trace("write: committed");
     atomic::sync_dirs(out_dir, &dirs);
+    crate::trace("write: folders synced");
     errors.sort_by_key(|(i, _)| *i);
     (written, errors.into_iter().next().map(|(_, e)| e))
 }

@@ -166,7 +166,7 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
             continue;
         }
         if filter.stamps {
-            to_stamp.push((walk.candidates.len(), entry, file_type.is_symlink()));
+            to_stamp.push((entry, file_type.is_symlink()));
         }
         walk.candidates.push(Candidate {
             relative,
@@ -174,23 +174,21 @@ fn walk_dir(dir: PathBuf, prefix: String, canonical_root: &Path, filter: &Filter
         });
     }
     // A real site keeps its articles in one flat folder: stat them on every
-    // thread, by the open folder's handle, each into its candidate's slot.
-    let stamps: Vec<(usize, Option<Stamp>)> = to_stamp
-        .into_par_iter()
+    // thread, by the open folder's handle. With stamps on, `to_stamp` holds
+    // one entry per candidate, in the same order.
+    walk.candidates
+        .par_iter_mut()
+        .zip(to_stamp)
         .with_min_len(256)
-        .map(|(index, entry, symlink)| {
+        .for_each(|(candidate, (entry, symlink))| {
             // For a symlink, the target's (checked above to be a file inside).
             let meta = if symlink {
                 fs::metadata(entry.path())
             } else {
                 entry.metadata()
             };
-            (index, meta.ok().and_then(|m| Stamp::of(&m)))
-        })
-        .collect();
-    for (index, stamp) in stamps {
-        walk.candidates[index].stamp = stamp;
-    }
+            candidate.stamp = meta.ok().and_then(|m| Stamp::of(&m));
+        });
     if failed {
         walk.diagnostics.push(Diagnostic::error(
             Code::Unreadable,

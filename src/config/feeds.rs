@@ -1,9 +1,9 @@
 //! The config's `feeds:` list and the switches of the built-in feeds,
 //! validated into [`FeedDefinition`]s.
 
-use super::{config_error, glob_set, ConfigError};
+use super::{config_error, glob_pattern, glob_set, ConfigError};
 use crate::model::Format;
-use crate::select::{DefinitionKind, FeedDefinition, Filter, Per, Sort, TOPICS_DIR};
+use crate::select::{DefinitionKind, FeedDefinition, Filter, PathGlobs, Per, Sort, TOPICS_DIR};
 use chrono::Duration;
 use serde::Deserialize;
 use url::Url;
@@ -136,9 +136,12 @@ fn definition(config: FeedConfig, cx: &Context) -> Result<FeedDefinition, Config
     };
     let paths = match filter.path {
         None => None,
-        Some(globs) => Some(
-            glob_set(&globs.into_vec(), "feeds: filter.path").map_err(|e| e.at("filter.path"))?,
-        ),
+        Some(globs) => {
+            let globs = globs.into_vec();
+            let set = glob_set(&globs, "feeds: filter.path").map_err(|e| e.at("filter.path"))?;
+            let patterns: Vec<&str> = globs.iter().map(|g| glob_pattern(g)).collect();
+            Some(PathGlobs::new(set, &patterns))
+        }
     };
     let since = filter
         .since

@@ -486,10 +486,16 @@ fn absolute_dir_url(raw: &str, key: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
+/// A configured glob as matched: paths are relative to the content
+/// folder, so a leading `./` says nothing.
+fn glob_pattern(pattern: &str) -> &str {
+    pattern.trim_start_matches("./")
+}
+
 fn glob_set(patterns: &[String], key: &str) -> Result<GlobSet, ConfigError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern.trim_start_matches("./")).map_err(|e| {
+        let glob = Glob::new(glob_pattern(pattern)).map_err(|e| {
             config_error(format!("error: config `{key}`: bad glob `{pattern}`: {e}"))
         })?;
         builder.add(glob);

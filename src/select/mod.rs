@@ -8,11 +8,13 @@ mod definition;
 mod feed;
 mod feeds;
 mod link_key;
+mod path_globs;
 mod slug;
 mod topics;
 
 pub use definition::{DefinitionKind, FeedDefinition, Filter, JekyllFeedSpec, Per, Sort, TagFeeds};
 pub use feed::{Feed, FeedKind, JekyllEntries, PAGE_FILE, TOPICS_DIR};
+pub use path_globs::PathGlobs;
 pub use slug::{slugify, MAX_SLUG_BYTES};
 pub use topics::{SlugResolver, Topic, TopicTable};
 
@@ -147,7 +149,9 @@ pub fn select(
         }
     }
 
+    crate::trace("select: filtered");
     let (kept, diagnostics) = dedupe(articles, &passed, Some(&mut left_out));
+    crate::trace("select: deduped");
     counts.duplicates = passed.len() - kept.len();
     counts.selected = kept.len();
     let kept = newest_first(articles, kept);
@@ -165,14 +169,17 @@ pub fn select(
     } else {
         None
     };
+    crate::trace("select: sorted");
     let resolver = SlugResolver::new(taxonomy);
     let topics = topics::table(articles, with_drafts.as_deref().unwrap_or(&kept), &resolver);
+    crate::trace("select: topics");
     let candidates = feeds::Candidates {
         kept: &kept,
         with_drafts: with_drafts.as_deref(),
     };
     let feeds = feeds::build(articles, &candidates, &topics, &resolver, settings);
 
+    crate::trace("select: feeds");
     let mut in_feeds: Vec<usize> = feeds.iter().flat_map(|f| &f.entries).copied().collect();
     in_feeds.sort_unstable();
     in_feeds.dedup();

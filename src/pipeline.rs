@@ -323,6 +323,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
             options.precompress, options.allow_empty
         ),
     );
+    crate::trace("run key");
     let now = settings.select.now;
     if !options.dry_run {
         if let Some(record) = replay::check(out, &loaded, unchanged, &key, cache_read, now) {
@@ -340,6 +341,7 @@ pub fn build(settings: &Settings, options: &BuildOptions) -> Run {
         }
     }
     let until = replay::valid_until(settings, &loaded);
+    crate::trace("valid until");
     let mut prepared = select_and_hydrate(loaded, content, Some(out), settings, options.progress);
     crate::trace("prepared");
     if let Some(ms) = std::env::var(TEST_DELAY_ENV)

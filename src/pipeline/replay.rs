@@ -122,31 +122,53 @@ pub fn run_key(
 /// whatever else keeps it out: never later than the true instant.
 pub fn valid_until(settings: &Settings, loaded: &Loaded) -> Option<DateTime<Utc>> {
     let select = &settings.select;
-    let now = select.now;
     let windows: BTreeSet<chrono::Duration> = select
         .definitions
         .iter()
         .filter_map(|d| d.filter.since)
         .collect();
-    let mut until: Option<DateTime<Utc>> = None;
-    let mut consider = |t: DateTime<Utc>| {
-        if t > now && until.is_none_or(|u| t < u) {
-            until = Some(t);
+    let windows: Vec<chrono::Duration> = windows.into_iter().collect();
+    let published = loaded.articles.iter().map(|a| a.published);
+    first_change(select.now, select.future, &windows, published)
+}
+
+/// [`valid_until`] over publication times: the earliest future one
+/// (unless `future`), and for each window the end of the earliest time
+/// still in it (it leaves first). One comparison per article and window,
+/// no date arithmetic (that was ~20 ms of a 100,000-article build).
+fn first_change(
+    now: DateTime<Utc>,
+    future: bool,
+    windows: &[chrono::Duration],
+    published: impl Iterator<Item = DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    // In a window while `published >= now - window`; `None`: every time is.
+    let starts: Vec<Option<DateTime<Utc>>> = windows
+        .iter()
+        .map(|window| now.checked_sub_signed(*window))
+        .collect();
+    let mut earliest_future: Option<DateTime<Utc>> = None;
+    let mut earliest_in: Vec<Option<DateTime<Utc>>> = vec![None; windows.len()];
+    for time in published {
+        if !future && time > now && earliest_future.is_none_or(|e| time < e) {
+            earliest_future = Some(time);
         }
-    };
-    for article in &loaded.articles {
-        if !select.future {
-            consider(article.published);
-        }
-        for window in &windows {
-            // In the window while `published >= now - window`, so until
-            // `published + window`, included; left at the next instant.
-            if let Some(end) = article.published.checked_add_signed(*window) {
-                consider(end + chrono::Duration::nanoseconds(1));
+        for (earliest, start) in earliest_in.iter_mut().zip(&starts) {
+            if start.is_none_or(|s| time >= s) && earliest.is_none_or(|e| time < e) {
+                *earliest = Some(time);
             }
         }
     }
-    until
+    // Left at the instant after `published + window`.
+    let leaving = windows
+        .iter()
+        .zip(earliest_in)
+        .filter_map(|(window, earliest)| {
+            earliest?
+                .checked_add_signed(*window)?
+                .checked_add_signed(chrono::Duration::nanoseconds(1))
+        });
+    earliest_future.into_iter().chain(leaving).min()
 }
 
 /// The stamps of every output file, the folders below `out` holding them,
@@ -198,6 +220,7 @@ pub fn write(out: &Path, outcome: Outcome, now: DateTime<Utc>) {
         remove(out);
         return;
     };
+    crate::trace("replay: outputs stamped");
     let selection = &outcome.prepared.selection;
     let record = Record {
         magic: MAGIC.to_owned(),
@@ -221,6 +244,7 @@ pub fn write(out: &Path, outcome: Outcome, now: DateTime<Utc>) {
         remove(out);
         return;
     };
+    crate::trace("replay: encoded");
     let checksum = crc32fast::hash(&bytes);
     bytes.extend_from_slice(&checksum.to_le_bytes());
     if crate::write::write_atomic_unsynced(&out.join(RECORD_FILE), &bytes).is_err() {
@@ -309,5 +333,84 @@ pub fn replay(record: Record, loaded: Loaded, ignore: &crate::diagnostic::Ignore
         },
         feed_entries: record.feed_entries,
         files: record.files,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    /// Every time's own change instants, the smallest after `now`.
+    fn brute_force(
+        now: DateTime<Utc>,
+        future: bool,
+        windows: &[Duration],
+        published: &[DateTime<Utc>],
+    ) -> Option<DateTime<Utc>> {
+        let mut changes = Vec::new();
+        for &time in published {
+            if !future {
+                changes.push(time);
+            }
+            for window in windows {
+                if let Some(end) = time.checked_add_signed(*window) {
+                    changes.extend(end.checked_add_signed(Duration::nanoseconds(1)));
+                }
+            }
+        }
+        changes.into_iter().filter(|&t| t > now).min()
+    }
+
+    #[test]
+    fn first_change_is_the_earliest_instant_the_clock_changes_a_feed() {
+        let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let offsets = [
+            -40 * 86_400,
+            -30 * 86_400,
+            -30 * 86_400 + 1,
+            -7 * 86_400 - 1,
+            -7 * 86_400,
+            -86_400,
+            -1,
+            0,
+            1,
+            3_600,
+            86_400 * 3,
+        ];
+        let all: Vec<DateTime<Utc>> = offsets
+            .iter()
+            .map(|&s| now + Duration::seconds(s))
+            .chain([DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC])
+            .collect();
+        let window_sets: [&[Duration]; 4] = [
+            &[],
+            &[Duration::days(7)],
+            &[Duration::days(1), Duration::days(7), Duration::days(30)],
+            &[Duration::MAX, Duration::seconds(1)],
+        ];
+        for windows in window_sets {
+            for future in [false, true] {
+                // Every prefix and every single time, in both orders.
+                for n in 0..=all.len() {
+                    for times in [all[..n].to_vec(), all[..n].iter().rev().copied().collect()] {
+                        assert_eq!(
+                            first_change(now, future, windows, times.iter().copied()),
+                            brute_force(now, future, windows, &times),
+                            "{windows:?} future={future} {times:?}"
+                        );
+                    }
+                }
+                for &time in &all {
+                    assert_eq!(
+                        first_change(now, future, windows, std::iter::once(time)),
+                        brute_force(now, future, windows, &[time]),
+                        "{windows:?} future={future} {time}"
+                    );
+                }
+            }
+        }
     }
 }

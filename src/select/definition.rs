@@ -194,9 +194,7 @@ impl Filter {
         }
         true
     }
-}
 
-impl Filter {
     /// The earliest publication time `since` lets in.
     pub fn window_start(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let window = self.since?;

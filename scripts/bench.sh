@@ -104,7 +104,7 @@ serve_bench() {
     echo
     echo "| request | nginx req/s | nginx p99 | serve req/s | serve p99 | req/s serve / nginx | p99 serve / nginx |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-    local kind name
+    local kind name headers
     for kind in plain etag gzip; do
         local results=()
         for port in "$nginx_port" "$serve_port"; do
@@ -114,7 +114,9 @@ serve_bench() {
                 etag) name="304 by ETag"
                     results+=("$(run_wrk "$url" 304 -H "If-None-Match: $(etag_of "$url")")") ;;
                 gzip) name="200 rss.xml gzip"
-                    curl -s -D - -o /dev/null -H "Accept-Encoding: gzip" "$url" | grep -qi '^content-encoding: gzip' ||
+                    # Headers read whole first: `curl | grep -q` can fail on curl's next write.
+                    headers=$(curl -s -D - -o /dev/null -H "Accept-Encoding: gzip" "$url")
+                    grep -qi '^content-encoding: gzip' <<< "$headers" ||
                         { echo "bench: $url is not gzipped" >&2; exit 1; }
                     results+=("$(run_wrk "$url" 200 -H "Accept-Encoding: gzip")") ;;
             esac

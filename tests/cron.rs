@@ -354,8 +354,15 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
     );
     let started = Instant::now();
     build_into(&content[0], "feeds");
-    let full = started.elapsed();
+    let full = started.elapsed().as_micros() as u64;
 
+    // How long a run of each version is taken to last. One timed run is
+    // a single sample on a noisy machine, and a run over a cached
+    // version is faster, so each estimate adapts: it shrinks when a run
+    // finished before its kill and grows when one was killed. The two
+    // steps balance near one run in two killed, so kills keep reaching
+    // the end of a run, where files are renamed into place.
+    let mut run_micros = [full, full];
     let mut seed: u64 = 0x5eed;
     let mut killed_mid_write = 0;
     let mut mixed = 0;
@@ -363,16 +370,17 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
     while killed_mid_write < 50 {
         round += 1;
         assert!(
-            round <= 150,
-            "only {killed_mid_write} of 150 runs were killed before they finished"
+            round <= 300,
+            "only {killed_mid_write} of 300 runs were killed before they finished"
         );
-        let target = &content[(round + 1) % 2];
+        let version = (round + 1) % 2;
+        let target = &content[version];
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         // Half the kills anywhere in the run, half in its second half,
         // where the files are written.
-        let span = full.as_micros() as u64 * 9 / 10 + 1;
+        let span = run_micros[version] * 9 / 10 + 1;
         let offset = if round % 2 == 0 { 0 } else { span / 2 };
         let delay = Duration::from_micros(offset + (seed >> 33) % (span - offset));
         let mut child = Command::new(env!("CARGO_BIN_EXE_feedsmith"))
@@ -391,8 +399,11 @@ fn sigkill_at_any_moment_leaves_old_or_new_complete_files() {
         let finished = child.try_wait().unwrap().is_some();
         child.kill().unwrap();
         child.wait().unwrap();
-        if !finished {
+        if finished {
+            run_micros[version] = (run_micros[version] * 9 / 10).max(1_000);
+        } else {
             killed_mid_write += 1;
+            run_micros[version] = (run_micros[version] * 11 / 10).min(full * 2);
         }
         let out = dir.path().join("feeds");
         // A twin is the old twin of the old file, absent, or the new twin

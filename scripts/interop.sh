@@ -22,10 +22,20 @@ fi
 work=$(mktemp -d)
 chmod 755 "$work"  # nginx workers run as an unprivileged user
 pids=()
+# The servers are stopped and waited for before their folder goes: one
+# still writing there would make rm fail, and a failing EXIT trap turns a
+# passing run into exit 1.
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-    rm -rf "$work"
+    local nginx_pid=
+    [ -f "$work/nginx.pid" ] && nginx_pid=$(cat "$work/nginx.pid" 2>/dev/null || true)
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    for _ in $(seq 50); do
+        [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    rm -rf "$work" || true
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -149,25 +149,29 @@ fn free_port() -> u16 {
 
 impl Server {
     fn start(dir: &Path, extra: &[&str]) -> Server {
-        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
-        let addr_arg = addr.to_string();
-        let mut args = vec!["serve", "--addr", addr_arg.as_str(), "-q"];
-        args.extend_from_slice(extra);
-        let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
-        command.current_dir(dir).args(&args).stderr(Stdio::null());
-        Server::spawn(command, addr)
+        Server::spawn(|addr| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
+            command
+                .current_dir(dir)
+                .args(["serve", "--addr", &addr.to_string(), "-q"])
+                .args(extra)
+                .stderr(Stdio::null());
+            command
+        })
     }
 
     /// Like `start`, with stderr collected into the returned buffer.
     fn start_logged(dir: &Path, listen: &str, extra: &[&str]) -> (Server, Log) {
-        let port = free_port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let addr_arg = format!("{listen}:{port}");
-        let mut args = vec!["serve", "--addr", addr_arg.as_str(), "-q"];
-        args.extend_from_slice(extra);
-        let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
-        command.current_dir(dir).args(&args).stderr(Stdio::piped());
-        let mut server = Server::spawn(command, addr);
+        let mut server = Server::spawn(|addr| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
+            command
+                .current_dir(dir)
+                .args(["serve", "--addr", &format!("{listen}:{}", addr.port())])
+                .arg("-q")
+                .args(extra)
+                .stderr(Stdio::piped());
+            command
+        });
         let log = Log::default();
         let mut stderr = server.child.stderr.take().unwrap();
         let sink = log.clone();
@@ -186,17 +190,30 @@ impl Server {
         (server, log)
     }
 
-    fn spawn(mut command: Command, addr: SocketAddr) -> Server {
-        let child = command.spawn().unwrap();
-        let started = Instant::now();
-        while TcpStream::connect(addr).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+    /// Starts the server `command` makes for a free local port. The port
+    /// is free when picked but can be taken before the server binds it
+    /// (other tests open thousands of connections), so a server that
+    /// exits before it answers is started again on another port.
+    fn spawn(command: impl Fn(SocketAddr) -> Command) -> Server {
+        for _ in 0..3 {
+            let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
+            let mut child = command(addr).spawn().unwrap();
+            let started = Instant::now();
+            loop {
+                if TcpStream::connect(addr).is_ok() {
+                    return Server { child, addr };
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "server did not start"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        Server { child, addr }
+        panic!("the server exited before it answered, on three ports");
     }
 
     fn get(&self, path: &str, extra: &[(&str, &str)]) -> Response {
@@ -870,18 +887,19 @@ fn slow_or_idle_clients_are_closed_by_the_header_timeout() {
 #[test]
 fn beyond_the_connection_cap_new_clients_get_503_never_500() {
     let dir = built_site(&[]);
-    let addr = SocketAddr::from(([127, 0, 0, 1], free_port()));
     // A soft limit of 300 open files gives a cap of 150 connections, also
     // when more are asked for.
-    let mut command = Command::new("sh");
-    command
-        .current_dir(dir.path())
-        .args(["-c", "ulimit -Sn 300 && exec \"$0\" \"$@\""])
-        .arg(env!("CARGO_BIN_EXE_feedsmith"))
-        .args(["serve", "--addr", &addr.to_string(), "-q"])
-        .args(["--max-connections", "100000"])
-        .stderr(Stdio::null());
-    let server = Server::spawn(command, addr);
+    let server = Server::spawn(|addr| {
+        let mut command = Command::new("sh");
+        command
+            .current_dir(dir.path())
+            .args(["-c", "ulimit -Sn 300 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_feedsmith"))
+            .args(["serve", "--addr", &addr.to_string(), "-q"])
+            .args(["--max-connections", "100000"])
+            .stderr(Stdio::null());
+        command
+    });
     let mut held = Vec::new();
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
     let mut failures = Vec::new();

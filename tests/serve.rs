@@ -149,29 +149,12 @@ fn free_port() -> u16 {
 
 impl Server {
     fn start(dir: &Path, extra: &[&str]) -> Server {
-        Server::spawn(|addr| {
-            let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
-            command
-                .current_dir(dir)
-                .args(["serve", "--addr", &addr.to_string(), "-q"])
-                .args(extra)
-                .stderr(Stdio::null());
-            command
-        })
+        Server::serve(dir, "127.0.0.1", extra, Stdio::null)
     }
 
     /// Like `start`, with stderr collected into the returned buffer.
     fn start_logged(dir: &Path, listen: &str, extra: &[&str]) -> (Server, Log) {
-        let mut server = Server::spawn(|addr| {
-            let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
-            command
-                .current_dir(dir)
-                .args(["serve", "--addr", &format!("{listen}:{}", addr.port())])
-                .arg("-q")
-                .args(extra)
-                .stderr(Stdio::piped());
-            command
-        });
+        let mut server = Server::serve(dir, listen, extra, Stdio::piped);
         let log = Log::default();
         let mut stderr = server.child.stderr.take().unwrap();
         let sink = log.clone();
@@ -188,6 +171,20 @@ impl Server {
             }
         });
         (server, log)
+    }
+
+    /// `feedsmith serve -q` in `dir` on `listen` and a free port.
+    fn serve(dir: &Path, listen: &str, extra: &[&str], stderr: fn() -> Stdio) -> Server {
+        Server::spawn(|addr| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_feedsmith"));
+            command
+                .current_dir(dir)
+                .args(["serve", "--addr", &format!("{listen}:{}", addr.port())])
+                .arg("-q")
+                .args(extra)
+                .stderr(stderr());
+            command
+        })
     }
 
     /// Starts the server `command` makes for a free local port. The port

@@ -122,12 +122,14 @@ pub fn run_key(
 /// whatever else keeps it out: never later than the true instant.
 pub fn valid_until(settings: &Settings, loaded: &Loaded) -> Option<DateTime<Utc>> {
     let select = &settings.select;
-    let windows: BTreeSet<chrono::Duration> = select
+    // Each window once, however many feeds share it.
+    let windows: Vec<chrono::Duration> = select
         .definitions
         .iter()
         .filter_map(|d| d.filter.since)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    let windows: Vec<chrono::Duration> = windows.into_iter().collect();
     let published = loaded.articles.iter().map(|a| a.published);
     first_change(select.now, select.future, &windows, published)
 }
